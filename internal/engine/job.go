@@ -1,0 +1,43 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+)
+
+// Job is a named unit of work: a typed function from one input to one
+// output, both serialisable as JSON, so that the local pool and a remote
+// worker run the very same code.
+type Job[In, Out any] struct {
+	// Name identifies the job across processes, e.g. "primes".
+	Name string
+	// Run does the work for one input.
+	Run Func[In, Out]
+	// Workers is the job's default concurrency: zero means one worker per
+	// core (CPU-bound work); I/O-bound jobs declare more.
+	Workers int
+}
+
+// RawFunc is a job's function on JSON-encoded input and output.
+type RawFunc func(ctx context.Context, in []byte) ([]byte, error)
+
+// Raw returns j's function on JSON: it decodes the input, runs j, and
+// encodes the output. A remote worker holds jobs in this form.
+func (j Job[In, Out]) Raw() RawFunc {
+	return func(ctx context.Context, raw []byte) ([]byte, error) {
+		var in In
+		if err := json.Unmarshal(raw, &in); err != nil {
+			return nil, fmt.Errorf("%s: decode input: %w", j.Name, err)
+		}
+		out, err := j.Run(ctx, in)
+		if err != nil {
+			return nil, err
+		}
+		b, err := json.Marshal(out)
+		if err != nil {
+			return nil, fmt.Errorf("%s: encode output: %w", j.Name, err)
+		}
+		return b, nil
+	}
+}
