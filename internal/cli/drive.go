@@ -1,0 +1,157 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"time"
+
+	"github.com/fanout-dev/fanout/internal/engine"
+)
+
+// Task describes one run of a job for Drive.
+type Task[In, Out any] struct {
+	Job     engine.Job[In, Out]
+	Inputs  iter.Seq[In]
+	Total   int    // number of inputs when known before the run, else 0
+	Ordered bool   // deliver results in input order
+	Noun    string // plural noun for the summary: "files", "numbers", "URLs"
+	// NoInput is the message when the input held nothing at all, e.g.
+	// "no images found in images/". The run then exits with status 2.
+	NoInput string
+	// Name names an input in error lines; nil means fmt.Sprint.
+	Name func(In) string
+	// Emit writes the output of one result, successful or not. A returned
+	// error (a failed write) stops the run. Nil means no output.
+	Emit func(r engine.Result[In, Out], rep *Report) error
+	// SelfCounted says that Emit counts items itself through rep.OK and
+	// rep.Fail (for jobs whose engine items are chunks of many items).
+	// Otherwise Drive counts each result and reports each failed one.
+	SelfCounted bool
+}
+
+// Report counts items and prints one line on stderr per failed item.
+type Report struct {
+	g              *Globals
+	ok, failed     int
+	firstFailure   error
+	progressFailed int
+}
+
+// OK counts n items that succeeded.
+func (r *Report) OK(n int) { r.ok += n }
+
+// Fail counts one failed item and prints "ITEM: reason" on stderr.
+func (r *Report) Fail(item string, err error) {
+	r.failed++
+	if r.firstFailure == nil {
+		r.firstFailure = err
+	}
+	r.g.Warnf("%s: %v", item, err)
+}
+
+// Drive runs t on the engine with the global options in g: it shows a
+// progress bar when asked, writes every result through t.Emit, names every
+// failed item on stderr, prints a summary line, and returns an error that
+// ExitCode maps to the right exit status.
+func Drive[In, Out any](ctx context.Context, g *Globals, t Task[In, Out]) error {
+	opts := engine.Options{
+		Workers:     t.Job.Workers,
+		Ordered:     t.Ordered,
+		Retries:     g.Retries,
+		HaltOnError: g.HaltOnError,
+		Total:       t.Total,
+	}
+	if g.Jobs > 0 {
+		opts.Workers = g.Jobs
+	}
+	name := t.Name
+	if name == nil {
+		name = func(in In) string { return fmt.Sprint(in) }
+	}
+	rep := &Report{g: g}
+	bar := g.startProgress(t.Noun, t.Total)
+	if bar != nil {
+		opts.OnProgress = bar.update
+	}
+
+	var writeErr error
+	sink := func(r engine.Result[In, Out]) bool {
+		canceled := r.Err != nil && (r.Attempts == 0 || ctx.Err() != nil)
+		if canceled {
+			return true
+		}
+		if t.Emit != nil {
+			if err := t.Emit(r, rep); err != nil {
+				writeErr = err
+				return false
+			}
+			if g.stdoutIsTTY {
+				if err := g.Stdout.Flush(); err != nil {
+					writeErr = err
+					return false
+				}
+			}
+		}
+		if !t.SelfCounted {
+			if r.Err != nil {
+				rep.Fail(name(r.In), r.Err)
+			} else {
+				rep.OK(1)
+			}
+		}
+		return true
+	}
+	sum, err := engine.Run(ctx, t.Inputs, t.Job.Run, opts, sink)
+	if bar != nil {
+		bar.stop(err == nil && writeErr == nil)
+	}
+	if ferr := g.Stdout.Flush(); writeErr == nil && ferr != nil {
+		writeErr = ferr
+	}
+
+	switch {
+	case errors.Is(err, engine.ErrNoInput):
+		return &UsageError{Msg: t.NoInput}
+	case writeErr != nil:
+		if isBrokenPipe(writeErr) {
+			return nil // the reader went away: not our failure
+		}
+		return fmt.Errorf("write output: %w", writeErr)
+	}
+	g.summary(t.Noun, sum, rep, err)
+	switch {
+	case err != nil && errors.Is(err, engine.ErrHalted):
+		return errReported{&FailedError{Failed: rep.failed, Total: rep.ok + rep.failed, Noun: t.Noun}}
+	case err != nil:
+		return errReported{err}
+	case rep.failed > 0:
+		return errReported{&FailedError{Failed: rep.failed, Total: rep.ok + rep.failed, Noun: t.Noun}}
+	}
+	return nil
+}
+
+// summary prints the closing line on stderr: what was done, how fast, and
+// after an interruption what was left.
+func (g *Globals) summary(noun string, sum engine.Summary, rep *Report, runErr error) {
+	if g.Quiet {
+		return
+	}
+	done := rep.ok + rep.failed
+	secs := sum.Elapsed.Seconds()
+	line := fmt.Sprintf("%d %s: %d ok, %d failed in %s", done, noun, rep.ok, rep.failed, sum.Elapsed.Round(time.Millisecond))
+	if secs > 0 && done > 0 {
+		line += fmt.Sprintf(" (%.0f %s/s)", float64(done)/secs, noun)
+	}
+	if runErr != nil {
+		reason := "interrupted"
+		if errors.Is(runErr, engine.ErrHalted) {
+			reason = "halted on the first error"
+		} else if !errors.Is(runErr, ErrInterrupted) && !errors.Is(runErr, context.Canceled) {
+			reason = runErr.Error()
+		}
+		line = fmt.Sprintf("%s: %s; %d more taken but not finished, the rest not started", reason, line, sum.Canceled)
+	}
+	fmt.Fprintln(g.Stderr, line)
+}

@@ -1,0 +1,159 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+)
+
+// Globals are the flags every subcommand shares, and the process's
+// standard streams.
+type Globals struct {
+	Jobs         int    // -j: workers; 0 means the job's default
+	JSON         bool   // --json: one JSON object per item on stdout
+	Progress     string // --progress: auto, always or never
+	Quiet        bool   // --quiet: no summary line, no progress bar
+	Retries      int    // --retries: extra attempts for transient errors
+	HaltOnError  bool   // --halt-on-error: stop at the first failed item
+	Stdin        io.Reader
+	Stdout       *bufio.Writer // buffered; the driver flushes it
+	Stderr       io.Writer
+	stdoutIsTTY  bool
+	stderrIsTTY  bool
+	jsonEncoder  *json.Encoder
+	progressSink io.Writer // where error lines go while a bar is shown
+}
+
+// Env is what a command needs from the process: its streams.
+type Env struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+}
+
+// OSEnv returns the process's own standard streams.
+func OSEnv() Env { return Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr} }
+
+// Execute runs fanout with args (without the program name) and returns the
+// process exit status. Error messages are printed to env.Stderr.
+func Execute(ctx context.Context, env Env, args []string) int {
+	g := &Globals{
+		Stdin:       env.Stdin,
+		Stdout:      bufio.NewWriterSize(env.Stdout, 64<<10),
+		Stderr:      env.Stderr,
+		stdoutIsTTY: isTerminal(env.Stdout),
+		stderrIsTTY: isTerminal(env.Stderr),
+	}
+	root := NewRootCmd(g)
+	root.SetArgs(args)
+	root.SetIn(env.Stdin)
+	root.SetOut(env.Stdout)
+	root.SetErr(env.Stderr)
+	err := root.ExecuteContext(ctx)
+	if ferr := g.Stdout.Flush(); err == nil && ferr != nil && !isBrokenPipe(ferr) {
+		err = fmt.Errorf("write output: %w", ferr)
+	}
+	if err != nil {
+		var done errReported
+		if !errors.As(err, &done) && !errors.Is(err, ErrInterrupted) {
+			fmt.Fprintln(env.Stderr, "fanout:", err)
+		}
+		var usage *UsageError
+		if errors.As(err, &usage) && strings.HasPrefix(usage.Msg, "usage:") {
+			fmt.Fprintln(env.Stderr, "Run 'fanout help' for usage.")
+		}
+	}
+	return ExitCode(err)
+}
+
+// NewRootCmd returns the fanout command with its subcommands.
+func NewRootCmd(g *Globals) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "fanout",
+		Short: "Run batch work concurrently: thumbnails, primes, page titles",
+		Long: `fanout runs batch work on all cores of this machine: it makes image
+thumbnails, checks numbers for primality and fetches the titles of web
+pages. One bad item never stops the others: each failure is one line on
+stderr naming the item and the reason, and the exit status tells the truth.
+
+` + exitCodesHelp,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Version:       Version,
+	}
+	root.SetVersionTemplate("{{.Version}}\n")
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
+		return &UsageError{Msg: "usage: " + err.Error()}
+	})
+	pf := root.PersistentFlags()
+	pf.IntVarP(&g.Jobs, "jobs", "j", 0, "items processed at once (default: the job's own, one per core for CPU work)")
+	pf.BoolVar(&g.JSON, "json", false, "print one JSON object per item on stdout")
+	pf.StringVar(&g.Progress, "progress", "auto", "progress bar on stderr: auto (when stderr is a terminal), always, never")
+	pf.BoolVarP(&g.Quiet, "quiet", "q", false, "print no progress bar and no summary line")
+	pf.IntVar(&g.Retries, "retries", 0, "extra attempts for an item whose error is transient")
+	pf.BoolVar(&g.HaltOnError, "halt-on-error", false, "stop at the first item that fails")
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		switch g.Progress {
+		case "auto", "always", "never":
+		default:
+			return Usagef("usage: --progress must be auto, always or never, not %q", g.Progress)
+		}
+		if g.Jobs < 0 || g.Retries < 0 {
+			return Usagef("usage: -j and --retries must not be negative")
+		}
+		return nil
+	}
+	root.AddCommand(
+		newThumbsCmd(g),
+		newPrimesCmd(g),
+		newTitlesCmd(g),
+		newVersionCmd(g),
+	)
+	for _, c := range root.Commands() {
+		c.Args = wrapArgs(c.Args)
+	}
+	return root
+}
+
+// wrapArgs makes cobra's argument checks usage errors (exit status 2).
+func wrapArgs(check cobra.PositionalArgs) cobra.PositionalArgs {
+	if check == nil {
+		return nil
+	}
+	return func(cmd *cobra.Command, args []string) error {
+		if err := check(cmd, args); err != nil {
+			return &UsageError{Msg: "usage: " + err.Error()}
+		}
+		return nil
+	}
+}
+
+// WriteJSON writes v as one line of JSON on stdout.
+func (g *Globals) WriteJSON(v any) error {
+	if g.jsonEncoder == nil {
+		g.jsonEncoder = json.NewEncoder(g.Stdout)
+		g.jsonEncoder.SetEscapeHTML(false)
+	}
+	return g.jsonEncoder.Encode(v)
+}
+
+// Warnf prints one line on stderr, above the progress bar if one is shown.
+func (g *Globals) Warnf(format string, args ...any) {
+	w := g.Stderr
+	if g.progressSink != nil {
+		w = g.progressSink
+	}
+	fmt.Fprintf(w, format+"\n", args...)
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
