@@ -1,14 +1,191 @@
 package cli
 
-import "github.com/spf13/cobra"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
 
-// newThumbsCmd is a placeholder until the thumbs job lands: it refuses honestly.
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/fanout-dev/fanout/internal/engine"
+	"github.com/fanout-dev/fanout/internal/thumb"
+)
+
+func init() { decoderInfo = append(decoderInfo, thumb.Decoders) }
+
+// thumbsOptions are the flags of `fanout thumbs`.
+type thumbsOptions struct {
+	OutDir    string
+	Sizes     string
+	Format    string
+	Quality   int
+	Template  string
+	MaxPixels int64
+	NoRotate  bool
+	Force     bool
+	Recursive bool
+	Index     bool
+	PureGo    bool
+}
+
+func (o *thumbsOptions) AddFlags(f *pflag.FlagSet) {
+	f.StringVarP(&o.OutDir, "output", "o", "thumbnails", "folder to write thumbnails into (created if missing)")
+	f.StringVarP(&o.Sizes, "sizes", "s", "32,64,128", "boxes to fit thumbnails in: N for N×N, WxH for W×H, comma-separated")
+	f.StringVar(&o.Format, "format", "png", "output format: png or jpeg")
+	f.IntVar(&o.Quality, "quality", thumb.DefaultQuality, "JPEG quality, 1-100")
+	f.StringVar(&o.Template, "name", thumb.DefaultTemplate, "output file name: {stem} source name without extension, {ext} its extension, {w} {h} the box, {fmt} png or jpg")
+	f.Int64Var(&o.MaxPixels, "max-pixels", thumb.DefaultMaxPixels, "refuse images with more pixels than this, read from the header before decoding (negative: no limit)")
+	f.BoolVar(&o.NoRotate, "no-rotate", false, "keep pixels as stored: ignore the EXIF orientation")
+	f.BoolVar(&o.Force, "force", false, "remake thumbnails even when they are newer than their source")
+	f.BoolVarP(&o.Recursive, "recursive", "r", false, "walk folders all the way down, mirroring the tree under the output folder")
+	f.BoolVar(&o.Index, "index", false, "write index.html, a contact sheet of the thumbnails, in the output folder")
+	f.BoolVar(&o.PureGo, "pure-go", false, "decode JPEGs with Go's decoder even when libjpeg-turbo is present")
+}
+
 func newThumbsCmd(g *Globals) *cobra.Command {
-	return &cobra.Command{
-		Use:   "thumbs",
-		Short: "not built yet",
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return Usagef("thumbs: not built yet")
+	var o thumbsOptions
+	cmd := &cobra.Command{
+		Use:   "thumbs [PATH ...]",
+		Short: "Make thumbnails of images (PNG by default) fitted in 32, 64 and 128 px boxes",
+		Long: `Make thumbnails of every image in the given files, folders and glob
+patterns (default: the folder "images"), one per size, written to the
+output folder as {stem}_{w}_{h}.png, where {w} and {h} are the box's size
+(as the seed's code named them), not the thumbnail's.
+
+Each thumbnail fits inside its box with the aspect ratio kept and is
+never enlarged; its size equals that of Pillow's Image.thumbnail after
+the EXIF orientation is applied. Files are recognised by content, not by
+extension; each is decoded once, JPEGs shrunk while decoding when
+libjpeg-turbo (libturbojpeg.so.0) is present. Images larger than
+--max-pixels are refused from their header, before any decoding.
+
+Thumbnails newer than their source are skipped (--force redoes them), so a
+run stopped with Ctrl-C finishes the rest when run again. Every file is
+written to a temporary name and renamed: none is ever half-written. Two
+sources that would write the same thumbnail (a.jpg and a.png) are
+reported before any work and nothing is done.
+
+` + exitCodesHelp,
+		Example: `  fanout thumbs images/
+  fanout thumbs -r -o thumbs -s 64,256x128 photos/ 'more/*.jpg'
+  fanout thumbs --format jpeg --quality 80 --index images/`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runThumbs(cmd.Context(), g, o, args)
 		},
 	}
+	o.AddFlags(cmd.Flags())
+	return cmd
+}
+
+// runThumbs runs the thumbs job; tests call it without cobra.
+func runThumbs(ctx context.Context, g *Globals, o thumbsOptions, args []string) error {
+	boxes, err := thumb.ParseBoxes(o.Sizes)
+	if err != nil {
+		return Usagef("usage: %v", err)
+	}
+	format, err := thumb.ParseFormat(o.Format)
+	if err != nil {
+		return Usagef("usage: %v", err)
+	}
+	if o.Quality < 1 || o.Quality > 100 {
+		return Usagef("usage: --quality must be from 1 to 100, not %d", o.Quality)
+	}
+	if err := thumb.CheckTemplate(o.Template); err != nil {
+		return Usagef("usage: %v", err)
+	}
+	if o.MaxPixels == 0 {
+		return Usagef("usage: --max-pixels must not be 0")
+	}
+	if len(args) == 0 {
+		args = []string{"images"}
+	}
+
+	planner := thumb.Planner{OutDir: o.OutDir, Template: o.Template, Boxes: boxes, Format: format, Recursive: o.Recursive}
+	plan := planner.Plan(args)
+	if len(plan.Collisions) > 0 {
+		for _, c := range plan.Collisions {
+			g.Warnf("%s: %s would also write it", c.SrcA, c.SrcB)
+			g.Warnf("%s: output name collision: %v", c.Out, c)
+		}
+		return Usagef("%d output name collisions, nothing was done: name outputs apart with --name, e.g. --name '{stem}.{ext}_{w}_{h}.{fmt}'", len(plan.Collisions))
+	}
+	rep := &Report{g: g}
+	for _, p := range plan.Problems {
+		rep.Fail(p.Path, p.Err)
+	}
+	if len(plan.Items) == 0 {
+		return Usagef("no images: no files found in %s", strings.Join(args, ", "))
+	}
+
+	mk := &thumb.Maker{
+		Options: thumb.Options{Boxes: boxes, MaxPixels: o.MaxPixels, NoRotate: o.NoRotate, PureGo: o.PureGo},
+		Encoder: thumb.Encoder{Format: format, Quality: o.Quality},
+		Force:   o.Force,
+	}
+	var made, skipped, notImage int
+	var index []thumb.IndexEntry
+	err = Drive(ctx, g, Task[thumb.Item, thumb.Done]{
+		Job:     mk.Job(),
+		Inputs:  slices.Values(plan.Items),
+		Total:   len(plan.Items),
+		Noun:    "images",
+		NoInput: "no images: no files found in " + strings.Join(args, ", "),
+		Name:    func(it thumb.Item) string { return it.Src },
+		Emit: func(r engine.Result[thumb.Item, thumb.Done], _ *Report) error {
+			if r.Err != nil {
+				if errors.Is(r.Err, thumb.ErrNotImage) || errors.Is(r.Err, thumb.ErrEmpty) {
+					notImage++
+				}
+				if g.JSON {
+					return g.WriteJSON(map[string]string{"src": r.In.Src, "error": r.Err.Error()})
+				}
+				return nil
+			}
+			index = append(index, thumb.IndexEntry{Src: r.In.Src, Thumbs: r.In.Outs})
+			if r.Out.Skipped {
+				skipped++
+			} else {
+				made++
+			}
+			if g.JSON {
+				return g.WriteJSON(r.Out)
+			}
+			return printDone(g, r.Out)
+		},
+	})
+	if o.Index && len(index) > 0 {
+		slices.SortFunc(index, func(a, b thumb.IndexEntry) int { return strings.Compare(a.Src, b.Src) })
+		if ierr := thumb.WriteIndex(o.OutDir, index); ierr != nil {
+			g.Warnf("%v", ierr)
+			if err == nil {
+				err = ierr
+			}
+		}
+	}
+	if skipped > 0 && !g.Quiet {
+		g.Warnf("%d of them up to date, skipped (--force remakes them)", skipped)
+	}
+	if made+skipped == 0 && notImage == len(plan.Items) && len(plan.Problems) == 0 {
+		return Usagef("no images: none of the %d files in %s is an image", notImage, strings.Join(args, ", "))
+	}
+	return err
+}
+
+func printDone(g *Globals, d thumb.Done) error {
+	if d.Skipped {
+		_, err := fmt.Fprintf(g.Stdout, "%s: up to date\n", d.Src)
+		return err
+	}
+	var b strings.Builder
+	for i, t := range d.Thumbs {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		fmt.Fprintf(&b, "%dx%d", t.Width, t.Height)
+	}
+	_, err := fmt.Fprintf(g.Stdout, "%s: %s (%s, %s)\n", d.Src, b.String(), d.Format, d.Decoder)
+	return err
 }

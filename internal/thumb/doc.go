@@ -1,0 +1,19 @@
+// Package thumb makes thumbnails: it decodes an image file once, by its
+// content rather than its name, and writes one thumbnail per box size.
+//
+// The sizes equal those of Pillow's Image.thumbnail for the same box (the
+// aspect kept, never enlarged, the same rounding; see Fit), computed after
+// the EXIF orientation is applied. Resampling is Catmull-Rom (Pillow's
+// BICUBIC) scaled to the reduction, after an integer box pre-shrink that
+// leaves at least a 2× step for the filter, as Pillow's reducing_gap does.
+// JPEGs are shrunk while decoding (DCT scaling) when libjpeg-turbo is
+// present at run time (see package turbo); otherwise the pure-Go decoders
+// of the standard library and golang.org/x/image serve.
+//
+// Before any pixel is decoded the header is read and an image above
+// Options.MaxPixels is refused, so a decompression bomb costs nothing.
+// Embedded ICC profiles are carried into the output unchanged (no
+// maintained pure-Go colour-management library exists to convert them).
+// Outputs are written to a temporary file in the output folder and renamed,
+// so no thumbnail is ever half-written.
+package thumb

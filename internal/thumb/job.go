@@ -1,0 +1,127 @@
+package thumb
+
+import (
+	"context"
+	"fmt"
+	"image"
+	"os"
+	"path/filepath"
+
+	"github.com/fanout-dev/fanout/internal/engine"
+)
+
+// Item is one source image and the thumbnails to make of it, one output
+// path per box of Options.Boxes, in the same order.
+type Item struct {
+	Src  string   `json:"src"`
+	Outs []string `json:"outs"`
+	Size int64    `json:"size"` // the source's size in bytes, for scheduling
+}
+
+// Written is one thumbnail on disk.
+type Written struct {
+	Path   string `json:"path"`
+	Width  int    `json:"width"`
+	Height int    `json:"height"`
+}
+
+// Done is what was done for one Item.
+type Done struct {
+	Src     string    `json:"src"`
+	Skipped bool      `json:"skipped,omitempty"` // every thumbnail was newer than the source
+	Format  string    `json:"format,omitempty"`  // the source's format, found by content
+	Decoder string    `json:"decoder,omitempty"` // libjpeg-turbo or go
+	Thumbs  []Written `json:"thumbs,omitempty"`
+}
+
+// Maker turns Items into thumbnail files. The zero value makes the seed's
+// PNG thumbnails and redoes none that are up to date.
+type Maker struct {
+	Options
+	Encoder
+	// Force remakes thumbnails that are newer than their source.
+	Force bool
+}
+
+// Job returns the thumbnail job for the engine. Its default concurrency is
+// one worker per core: the work is CPU-bound.
+func (mk *Maker) Job() engine.Job[Item, Done] {
+	return engine.Job[Item, Done]{Name: "thumbs", Run: mk.Run}
+}
+
+// Run makes the thumbnails of one Item, unless all of them are newer than
+// the source and Force is not set. Each file is written to a temporary
+// file beside it and renamed, so none is ever half-written.
+func (mk *Maker) Run(ctx context.Context, it Item) (Done, error) {
+	d := Done{Src: it.Src}
+	st, err := os.Stat(it.Src)
+	if err != nil {
+		return d, err
+	}
+	if !mk.Force && upToDate(it.Outs, st) {
+		d.Skipped = true
+		return d, nil
+	}
+	data, err := os.ReadFile(it.Src)
+	if err != nil {
+		return d, err
+	}
+	if err := ctx.Err(); err != nil {
+		return d, err
+	}
+	set, err := Make(data, mk.Options)
+	if err != nil {
+		return d, err
+	}
+	d.Format, d.Decoder = set.Format, set.Decoder
+	for i, t := range set.Thumbs {
+		if err := ctx.Err(); err != nil {
+			return d, err
+		}
+		if err := mk.write(it.Outs[i], t, set); err != nil {
+			return d, err
+		}
+		d.Thumbs = append(d.Thumbs, Written{Path: it.Outs[i], Width: t.Rect.Dx(), Height: t.Rect.Dy()})
+	}
+	return d, nil
+}
+
+// upToDate reports whether every output exists and is not older than the
+// source.
+func upToDate(outs []string, src os.FileInfo) bool {
+	for _, o := range outs {
+		st, err := os.Stat(o)
+		if err != nil || st.ModTime().Before(src.ModTime()) {
+			return false
+		}
+	}
+	return len(outs) > 0
+}
+
+// write encodes t to path through a temporary file in the same folder.
+func (mk *Maker) write(path string, t *image.RGBA, set *Set) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("create output folder: %w", err)
+	}
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return fmt.Errorf("create temporary file: %w", err)
+	}
+	defer os.Remove(f.Name()) // no-op once renamed
+	if err := mk.Encoder.Encode(f, t, set.Gray, set.ICC); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := f.Chmod(0o644); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(f.Name(), path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}

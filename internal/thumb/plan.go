@@ -1,0 +1,204 @@
+package thumb
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// DefaultTemplate names each thumbnail as the seed did: the source's name
+// without extension, the box's width and height, and the output format's
+// extension, e.g. "cat_128_128.png".
+const DefaultTemplate = "{stem}_{w}_{h}.{fmt}"
+
+// Planner turns command-line paths into Items. The zero value looks at
+// folders one level deep and writes PNGs named by DefaultTemplate into
+// "thumbnails".
+type Planner struct {
+	OutDir    string // "thumbnails" when empty
+	Template  string // DefaultTemplate when empty
+	Boxes     []Box  // DefaultBoxes when nil
+	Format    Format // PNG when empty
+	Recursive bool   // walk folders all the way down, mirroring the tree
+}
+
+// Problem is an input that could not become an Item: a path that does not
+// exist, a pattern that matches nothing, a folder that cannot be read.
+type Problem struct {
+	Path string
+	Err  error
+}
+
+// Plan is what Planner.Plan found.
+type Plan struct {
+	Items    []Item    // largest source first
+	Problems []Problem // inputs that could not be listed
+	// Collisions lists each output path that two sources would both
+	// write, e.g. a.jpg and a.png both giving a_32_32.png. A run must not
+	// start while it is non-empty.
+	Collisions []Collision
+}
+
+// Collision is an output path claimed by two sources.
+type Collision struct {
+	Out        string
+	SrcA, SrcB string
+}
+
+func (c Collision) Error() string {
+	return fmt.Sprintf("%s and %s would both write %s", c.SrcA, c.SrcB, c.Out)
+}
+
+// CheckTemplate reports an unknown {placeholder} in a name template.
+func CheckTemplate(t string) error {
+	rest := t
+	for {
+		i := strings.IndexByte(rest, '{')
+		if i < 0 {
+			break
+		}
+		j := strings.IndexByte(rest[i:], '}')
+		if j < 0 {
+			return fmt.Errorf("thumb: unclosed { in name template %q", t)
+		}
+		switch rest[i : i+j+1] {
+		case "{stem}", "{ext}", "{w}", "{h}", "{fmt}":
+		default:
+			return fmt.Errorf("thumb: unknown %s in name template %q: use {stem}, {ext}, {w}, {h}, {fmt}", rest[i:i+j+1], t)
+		}
+		rest = rest[i+j+1:]
+	}
+	if strings.ContainsAny(t, `/\`) {
+		return fmt.Errorf("thumb: name template %q must not contain a path separator", t)
+	}
+	return nil
+}
+
+// Name renders template for the source file name src, box b and format f.
+func Name(template, src string, b Box, f Format) string {
+	base := filepath.Base(src)
+	ext := filepath.Ext(base)
+	return strings.NewReplacer(
+		"{stem}", strings.TrimSuffix(base, ext),
+		"{ext}", strings.TrimPrefix(ext, "."),
+		"{w}", strconv.Itoa(b.W),
+		"{h}", strconv.Itoa(b.H),
+		"{fmt}", f.Ext(),
+	).Replace(template)
+}
+
+// Plan expands paths (files, folders, glob patterns) into Items with their
+// output paths, finds the collisions among them, and orders them largest
+// first so that no worker is left with a big file at the end.
+func (p *Planner) Plan(paths []string) Plan {
+	var pl Plan
+	out := cmp.Or(p.OutDir, "thumbnails")
+	tmpl := cmp.Or(p.Template, DefaultTemplate)
+	boxes := p.Boxes
+	if len(boxes) == 0 {
+		boxes = DefaultBoxes
+	}
+	outAbs, _ := filepath.Abs(out)
+	seen := map[string]bool{}    // sources, by absolute path
+	owner := map[string]string{} // output path → source
+	add := func(src, rel string, size int64) {
+		abs, _ := filepath.Abs(src)
+		if seen[abs] {
+			return
+		}
+		seen[abs] = true
+		it := Item{Src: src, Size: size}
+		for _, b := range boxes {
+			o := filepath.Join(out, rel, Name(tmpl, src, b, p.Format))
+			if prev, ok := owner[o]; ok {
+				if prev != src {
+					pl.Collisions = append(pl.Collisions, Collision{Out: o, SrcA: prev, SrcB: src})
+				}
+				continue
+			}
+			owner[o] = src
+			it.Outs = append(it.Outs, o)
+		}
+		pl.Items = append(pl.Items, it)
+	}
+	for _, arg := range paths {
+		matches := []string{arg}
+		if _, err := os.Lstat(arg); err != nil && strings.ContainsAny(arg, "*?[") {
+			m, gerr := filepath.Glob(arg)
+			if gerr != nil || len(m) == 0 {
+				pl.Problems = append(pl.Problems, Problem{arg, errors.New("no files match this pattern")})
+				continue
+			}
+			matches = m
+		}
+		for _, path := range matches {
+			st, err := os.Stat(path)
+			switch {
+			case err != nil:
+				pl.Problems = append(pl.Problems, Problem{path, unwrapPath(err)})
+			case st.IsDir():
+				p.walk(path, outAbs, &pl, add)
+			default:
+				add(path, "", st.Size())
+			}
+		}
+	}
+	slices.SortStableFunc(pl.Items, func(a, b Item) int { return cmp.Compare(b.Size, a.Size) })
+	return pl
+}
+
+// walk adds the files of folder root: its direct files, or with Recursive
+// the whole tree, mirrored under the output folder. Hidden files and
+// folders and the output folder itself are left out.
+func (p *Planner) walk(root, outAbs string, pl *Plan, add func(src, rel string, size int64)) {
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			pl.Problems = append(pl.Problems, Problem{path, unwrapPath(err)})
+			return nil
+		}
+		if path != root && strings.HasPrefix(d.Name(), ".") {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() {
+			if abs, _ := filepath.Abs(path); abs == outAbs {
+				return filepath.SkipDir
+			}
+			if path != root && !p.Recursive {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		st, err := os.Stat(path) // follows symbolic links
+		if err != nil {
+			pl.Problems = append(pl.Problems, Problem{path, unwrapPath(err)})
+			return nil
+		}
+		if !st.Mode().IsRegular() {
+			return nil
+		}
+		rel, _ := filepath.Rel(root, filepath.Dir(path))
+		add(path, rel, st.Size())
+		return nil
+	})
+	if err != nil {
+		pl.Problems = append(pl.Problems, Problem{root, err})
+	}
+}
+
+// unwrapPath drops the path from a *fs.PathError: the caller names it.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
