@@ -1,0 +1,253 @@
+package title
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/fanout-dev/fanout/internal/engine"
+)
+
+// Page is the result for one URL, successful or not. Its JSON form is one
+// line of `fanout titles --json`.
+type Page struct {
+	URL         string `json:"url"`          // the URL fetched (after adding https:// to a bare host)
+	FinalURL    string `json:"final_url"`    // the URL after redirects
+	Status      int    `json:"status"`       // the final HTTP status; 0 without a response
+	Title       string `json:"title"`        // the title, valid UTF-8; "" on failure
+	ContentType string `json:"content_type"` // the Content-Type header
+	Charset     string `json:"charset"`      // the encoding the title was decoded with
+	BytesRead   int64  `json:"bytes_read"`   // body bytes read, after decompression
+	MS          int64  `json:"ms"`           // milliseconds of the last attempt
+	Error       Class  `json:"error"`        // the class of failure; "" on success
+	Detail      string `json:"detail,omitempty"`
+}
+
+// Fetcher fetches pages and extracts their titles with one shared HTTP
+// client. It is safe for concurrent use; make one per process.
+type Fetcher struct {
+	cfg    Config
+	client *http.Client
+	limit  *limiter
+}
+
+// New returns a Fetcher configured by c.
+func New(c Config) *Fetcher {
+	c = c.withDefaults()
+	return &Fetcher{cfg: c, client: newClient(c), limit: newLimiter(c)}
+}
+
+// Shared returns the process-wide Fetcher with the default Config, made on
+// first use; every caller gets the same one, and so shares its connections.
+var Shared = sync.OnceValue(func() *Fetcher { return New(Config{}) })
+
+// Job returns the titles job run by f: input a URL, output its Page.
+// Transient failures (connect errors, 429, 502, 503, 504) are marked for
+// the engine to retry, honouring Retry-After.
+func (f *Fetcher) Job() engine.Job[string, Page] {
+	return engine.Job[string, Page]{Name: "titles", Run: f.Fetch, Workers: 100}
+}
+
+// Job returns the titles job on the Shared Fetcher.
+func Job() engine.Job[string, Page] {
+	return engine.Job[string, Page]{
+		Name:    "titles",
+		Run:     func(ctx context.Context, u string) (Page, error) { return Shared().Fetch(ctx, u) },
+		Workers: 100,
+	}
+}
+
+// Normalize turns an input line into an absolute http or https URL: a bare
+// host such as example.com gets https://.
+func Normalize(raw string) (string, error) {
+	s := strings.TrimSpace(raw)
+	if s == "" {
+		return "", errors.New("empty URL")
+	}
+	if !strings.Contains(s, "://") {
+		s = "https://" + s
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return "", err
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return "", fmt.Errorf("scheme %q is not http or https", u.Scheme)
+	}
+	if u.Host == "" {
+		return "", errors.New("no host")
+	}
+	return u.String(), nil
+}
+
+// Fetch gets one page and returns its title. The Page is filled as far as
+// the fetch went even when the error is not nil; the error is an *Error,
+// wrapped in an engine.TransientError when worth retrying.
+func (f *Fetcher) Fetch(ctx context.Context, raw string) (Page, error) {
+	p := Page{URL: strings.TrimSpace(raw)}
+	start := time.Now()
+	fail := func(c Class, status int, err error) (Page, error) {
+		p.MS = time.Since(start).Milliseconds()
+		p.Error, p.Detail = c, err.Error()
+		e := &Error{Class: c, Status: status, Err: err}
+		if c == ClassConnect {
+			return p, engine.Transient(e)
+		}
+		return p, e
+	}
+	u, err := Normalize(raw)
+	if err != nil {
+		return fail(ClassBadURL, 0, err)
+	}
+	p.URL = u
+	req, err := http.NewRequest(http.MethodGet, u, nil)
+	if err != nil {
+		return fail(ClassBadURL, 0, err)
+	}
+	release, err := f.limit.acquire(ctx, req.URL.Host)
+	if err != nil {
+		return fail(classify(err), 0, fmt.Errorf("wait for a turn: %w", err))
+	}
+	defer release()
+
+	start = time.Now()
+	ctx, cancel := context.WithTimeoutCause(ctx, f.cfg.Timeout,
+		fmt.Errorf("no complete answer within %s: %w", f.cfg.Timeout, context.DeadlineExceeded))
+	defer cancel()
+	req = req.WithContext(ctx)
+	req.Header.Set("User-Agent", f.cfg.UserAgent)
+	req.Header.Set("Accept", "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5")
+	req.Header.Set("Accept-Encoding", acceptEncoding)
+
+	resp, err := f.client.Do(req)
+	if err != nil {
+		if cause := context.Cause(ctx); cause != nil && ctx.Err() == context.DeadlineExceeded {
+			err = cause
+		}
+		return fail(classify(err), 0, unwrapURLError(err))
+	}
+	defer resp.Body.Close()
+	p.FinalURL = resp.Request.URL.String()
+	p.Status = resp.StatusCode
+	p.ContentType = resp.Header.Get("Content-Type")
+
+	if resp.StatusCode >= 400 {
+		pg, e := fail(ClassHTTPStatus, resp.StatusCode, fmt.Errorf("HTTP %s", resp.Status))
+		if retryable(resp.StatusCode) {
+			return pg, &engine.TransientError{Err: e, After: retryAfter(resp.Header.Get("Retry-After"), time.Now())}
+		}
+		return pg, e
+	}
+	if resp.StatusCode >= 300 {
+		return fail(ClassHTTPStatus, resp.StatusCode, fmt.Errorf("HTTP %s without a usable Location", resp.Status))
+	}
+
+	wire := &wireReader{r: resp.Body}
+	var body io.Reader = wire
+	if !isHTMLType(p.ContentType) {
+		return fail(ClassNotHTML, resp.StatusCode, fmt.Errorf("content type %q is not HTML", p.ContentType))
+	}
+	dec, err := decodeBody(body, resp.Header.Get("Content-Encoding"))
+	if err != nil {
+		return f.bodyFail(ctx, fail, resp.StatusCode, wire, err)
+	}
+	defer dec.release()
+	body = dec
+	if p.ContentType == "" {
+		br := bufio.NewReaderSize(body, 512)
+		head, _ := br.Peek(512)
+		if sniffed := http.DetectContentType(head); !isHTMLType(sniffed) {
+			return fail(ClassNotHTML, resp.StatusCode, fmt.Errorf("no content type, and the body looks like %q", sniffed))
+		}
+		body = br
+	}
+	x, err := Extract(body, p.ContentType, Limits{MaxBytes: f.cfg.MaxBytes, MaxTitle: f.cfg.MaxTitle})
+	p.BytesRead, p.Charset, p.Title = x.BytesRead, x.Charset.Name, x.Title
+	if err != nil {
+		p.Title = ""
+		return f.bodyFail(ctx, fail, resp.StatusCode, wire, err)
+	}
+	p.MS = time.Since(start).Milliseconds()
+	return p, nil
+}
+
+// bodyFail classifies an error met while reading the body.
+func (f *Fetcher) bodyFail(ctx context.Context, fail func(Class, int, error) (Page, error), status int, wire *wireReader, err error) (Page, error) {
+	switch {
+	case errors.Is(err, errNoTitle):
+		return fail(ClassNoTitle, status, err)
+	case errors.Is(err, errTooLarge):
+		return fail(ClassBodyTooLarge, status, err)
+	case wire.err != nil || ctx.Err() != nil:
+		if ctx.Err() == context.DeadlineExceeded {
+			return fail(ClassTimeout, status, context.Cause(ctx))
+		}
+		if wire.err != nil {
+			err = wire.err
+		}
+		return fail(classify(err), status, fmt.Errorf("read body: %w", err))
+	case isDecodeError(err), errors.Is(err, io.ErrUnexpectedEOF), strings.Contains(err.Error(), "content-encoding"):
+		return fail(ClassDecode, status, err)
+	}
+	return fail(ClassOther, status, err)
+}
+
+// isHTMLType reports whether a Content-Type may hold an HTML page. An empty
+// one may: the body is sniffed.
+func isHTMLType(contentType string) bool {
+	if contentType == "" {
+		return true
+	}
+	mt, _, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		mt = strings.ToLower(strings.TrimSpace(strings.Split(contentType, ";")[0]))
+	}
+	switch mt {
+	case "text/html", "application/xhtml+xml", "text/xml", "application/xml", "text/plain":
+		return true
+	}
+	return false
+}
+
+func retryable(status int) bool {
+	switch status {
+	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
+}
+
+// retryAfter parses a Retry-After header (seconds or an HTTP date) into a
+// wait, at most DefaultRetryAfterMax.
+func retryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	var d time.Duration
+	if secs, err := strconv.Atoi(v); err == nil {
+		d = time.Duration(secs) * time.Second
+	} else if t, err := http.ParseTime(v); err == nil {
+		d = t.Sub(now)
+	}
+	return min(max(d, 0), DefaultRetryAfterMax)
+}
+
+// unwrapURLError drops the *url.Error wrapper, whose message repeats the URL
+// that the error line already names.
+func unwrapURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
