@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"strings"
 	"syscall"
 )
 
@@ -86,6 +87,9 @@ func classify(err error) Class {
 		return ClassDNS
 	case errors.As(err, &certErr), errors.As(err, &unknown), errors.As(err, &host),
 		errors.As(err, &invalid), errors.As(err, &record), errors.As(err, &alert):
+		return ClassTLS
+	case strings.Contains(err.Error(), "HTTP response to HTTPS client"),
+		strings.Contains(err.Error(), "tls: "):
 		return ClassTLS
 	case errors.As(err, &opErr) && opErr.Op == "dial":
 		return ClassConnect
