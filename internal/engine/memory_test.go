@@ -38,8 +38,8 @@ func peakHeap(stop <-chan struct{}) func() uint64 {
 // size, must bound the heap.
 func TestOrderedMemoryStaysBounded(t *testing.T) {
 	n := 5_000_000
-	if raceEnabled || testing.Short() {
-		n = 500_000 // the race detector makes each item ~10x dearer
+	if testing.Short() {
+		n = 500_000
 	}
 	runtime.GC()
 	stop := make(chan struct{})

@@ -1,0 +1,136 @@
+package cli
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/fanout-dev/fanout/internal/engine"
+)
+
+func testGlobals() (*Globals, *bytes.Buffer, *bytes.Buffer) {
+	var out, errb bytes.Buffer
+	g := &Globals{Progress: "never", Stdout: bufio.NewWriter(&out), Stderr: &errb}
+	return g, &out, &errb
+}
+
+// atoiTask parses numbers; "boom" panics, anything else non-numeric fails.
+func atoiTask(inputs ...string) Task[string, int] {
+	return Task[string, int]{
+		Job: engine.Job[string, int]{Name: "atoi", Run: func(_ context.Context, s string) (int, error) {
+			if s == "boom" {
+				panic("exploded")
+			}
+			return strconv.Atoi(s)
+		}},
+		Inputs:  slices.Values(inputs),
+		Ordered: true,
+		Noun:    "numbers",
+		NoInput: "no numbers given",
+		Emit: func(r engine.Result[string, int], _ *Report) error {
+			return nil
+		},
+	}
+}
+
+func TestDriveExitStatus(t *testing.T) {
+	tests := []struct {
+		name      string
+		inputs    []string
+		code      int
+		stdout    string
+		stderrHas []string
+		stderrNot []string
+	}{
+		{"all good", []string{"1", "2"}, ExitOK, "1\n2\n", []string{"2 numbers: 2 ok, 0 failed"}, nil},
+		{"one bad item", []string{"1", "x", "3"}, ExitFailed, "1\n3\n",
+			[]string{`x: strconv.Atoi: parsing "x": invalid syntax`, "3 numbers: 2 ok, 1 failed"}, nil},
+		{"a panicking item", []string{"boom", "7"}, ExitFailed, "7\n", []string{"boom: panic: exploded"}, nil},
+		{"no input at all", nil, ExitUsage, "", []string{"no numbers given"}, []string{"0 numbers"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			g, out, errb := testGlobals()
+			task := atoiTask(tt.inputs...)
+			task.Emit = func(r engine.Result[string, int], _ *Report) error {
+				if r.Err == nil {
+					fmt.Fprintln(g.Stdout, r.Out)
+				}
+				return nil
+			}
+			err := Drive(context.Background(), g, task)
+			if err != nil {
+				var done errReported
+				if !errors.As(err, &done) {
+					fmt.Fprintln(errb, err) // as Execute does
+				}
+			}
+			if code := ExitCode(err); code != tt.code {
+				t.Errorf("exit %d, want %d (err %v)", code, tt.code, err)
+			}
+			if out.String() != tt.stdout {
+				t.Errorf("stdout %q, want %q", out, tt.stdout)
+			}
+			for _, s := range tt.stderrHas {
+				if !strings.Contains(errb.String(), s) {
+					t.Errorf("stderr %q lacks %q", errb, s)
+				}
+			}
+			for _, s := range tt.stderrNot {
+				if strings.Contains(errb.String(), s) {
+					t.Errorf("stderr %q has %q", errb, s)
+				}
+			}
+		})
+	}
+}
+
+func TestDriveInterrupted(t *testing.T) {
+	g, _, errb := testGlobals()
+	ctx, cancel := context.WithCancelCause(context.Background())
+	task := Task[int, int]{
+		Job: engine.Job[int, int]{Name: "wait", Workers: 2, Run: func(ctx context.Context, n int) (int, error) {
+			if n == 1 {
+				cancel(ErrInterrupted)
+			}
+			<-ctx.Done()
+			return 0, ctx.Err()
+		}},
+		Inputs: func(yield func(int) bool) {
+			for i := 0; yield(i); i++ {
+			}
+		},
+		Noun: "items",
+	}
+	err := Drive(ctx, g, task)
+	if code := ExitCode(err); code != ExitInterrupted {
+		t.Fatalf("exit %d, want 130 (err %v)", code, err)
+	}
+	if !strings.Contains(errb.String(), "interrupted: 0 items: 0 ok, 0 failed") {
+		t.Fatalf("summary %q does not say it was interrupted and what was done", errb)
+	}
+}
+
+func TestExecuteUsageErrors(t *testing.T) {
+	for _, args := range [][]string{{"--bogus"}, {"version", "extra"}, {"--progress", "sometimes", "version"}, {"-j", "-3", "version"}} {
+		var out, errb bytes.Buffer
+		code := Execute(context.Background(), Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb}, args)
+		if code != ExitUsage || !strings.Contains(errb.String(), "usage:") {
+			t.Errorf("%q: exit %d, stderr %q; want 2 and a usage line", args, code, errb.String())
+		}
+	}
+}
+
+func TestExecuteVersion(t *testing.T) {
+	var out, errb bytes.Buffer
+	code := Execute(context.Background(), Env{Stdout: &out, Stderr: &errb}, []string{"version"})
+	if code != 0 || !strings.HasPrefix(out.String(), "fanout ") {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, out.String(), errb.String())
+	}
+}
