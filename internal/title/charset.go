@@ -173,7 +173,7 @@ func guess(sample []byte) Charset {
 	if validUTF8Prefix(sample) {
 		return Charset{"utf-8", SourceUTF8, unicode.UTF8}
 	}
-	if all, err := chardet.NewHtmlDetector().DetectAll(sample); err == nil {
+	if all, err := chardet.NewTextDetector().DetectAll(nonASCIIWords(sample)); err == nil {
 		for _, r := range all {
 			if !guessable[r.Charset] {
 				continue
@@ -184,6 +184,29 @@ func guess(sample []byte) Charset {
 		}
 	}
 	return Charset{"windows-1252", SourceDefault, charmap.Windows1252}
+}
+
+// nonASCIIWords returns the words of b (split at ASCII spaces and tag
+// brackets) that hold a byte outside ASCII, joined by spaces. The detector
+// then weighs the text that needs decoding, not the English of markup,
+// scripts and code around it, which would make any page look Latin-1.
+func nonASCIIWords(b []byte) []byte {
+	out := make([]byte, 0, len(b)/2)
+	start, high := 0, false
+	for i := 0; i <= len(b); i++ {
+		if i == len(b) || b[i] <= ' ' || b[i] == '<' || b[i] == '>' {
+			if high {
+				out = append(out, b[start:i]...)
+				out = append(out, ' ')
+			}
+			start, high = i+1, false
+			continue
+		}
+		if b[i] >= 0x80 {
+			high = true
+		}
+	}
+	return out
 }
 
 // validUTF8Prefix reports whether b is valid UTF-8, forgiving a rune cut
