@@ -107,12 +107,13 @@ func runPrimes(ctx context.Context, g *Globals, o primesOptions, args []string) 
 	job := engine.Job[prime.Chunk, checkedChunk]{
 		Name: prime.Job.Name,
 		Run: func(ctx context.Context, c prime.Chunk) (checkedChunk, error) {
-			v, err := prime.Check(ctx, c)
+			buf := outPool.Get().(*[]byte)
+			v, out, err := prime.CheckAppend(ctx, c, format, (*buf)[:0])
+			*buf = out
 			if err != nil {
+				outPool.Put(buf)
 				return checkedChunk{}, err
 			}
-			buf := outPool.Get().(*[]byte)
-			*buf = prime.AppendResults((*buf)[:0], c, v, format)
 			return checkedChunk{v: v, out: buf}, nil
 		},
 	}

@@ -1,7 +1,9 @@
 package prime
 
 import (
+	"context"
 	"math/rand/v2"
+	"strconv"
 	"testing"
 )
 
@@ -47,4 +49,33 @@ func BenchmarkIsPrime64Primes(b *testing.B) {
 // BenchmarkIsPrime64Primes32: primes below 2^32.
 func BenchmarkIsPrime64Primes32(b *testing.B) {
 	benchIsPrime64(b, benchInputs(1<<10, func(r *rand.Rand) uint64 { return nextPrime(uint64(r.Uint32()>>1) + 1<<31) }))
+}
+
+func benchChunk(b *testing.B, gen func(*rand.Rand) uint64) {
+	var text []byte
+	for _, x := range benchInputs(3000, gen) {
+		text = strconv.AppendUint(text, x, 10)
+		text = append(text, '\n')
+	}
+	c := Chunk{Source: "stdin", First: 1, Text: string(text)}
+	var out []byte
+	b.SetBytes(int64(len(text)))
+	b.ReportAllocs()
+	for b.Loop() {
+		v, err := Check(context.Background(), c)
+		if err != nil {
+			b.Fatal(err)
+		}
+		out = AppendResults(out[:0], c, v, Format{})
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*3000), "ns/number")
+}
+
+// BenchmarkCheckChunk64: a chunk of 3,000 random integers below 2^64,
+// parsed, tested and rendered as text.
+func BenchmarkCheckChunk64(b *testing.B) { benchChunk(b, (*rand.Rand).Uint64) }
+
+// BenchmarkCheckChunk32: the same below 2^32.
+func BenchmarkCheckChunk32(b *testing.B) {
+	benchChunk(b, func(r *rand.Rand) uint64 { return uint64(r.Uint32()) })
 }

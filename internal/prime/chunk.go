@@ -65,6 +65,17 @@ const quoteLimit = 40
 // is recorded in Verdicts.Errors and never stops the others. Check returns
 // an error only when ctx is cancelled.
 func Check(ctx context.Context, c Chunk) (Verdicts, error) {
+	v, _, err := check(ctx, c, nil, nil)
+	return v, err
+}
+
+// CheckAppend is Check followed by AppendResults in a single pass over the
+// chunk: it appends the rendered results to dst and returns it.
+func CheckAppend(ctx context.Context, c Chunk, f Format, dst []byte) (Verdicts, []byte, error) {
+	return check(ctx, c, &f, dst)
+}
+
+func check(ctx context.Context, c Chunk, f *Format, dst []byte) (Verdicts, []byte, error) {
 	text := []byte(c.Text)
 	codes := make([]byte, 0, bytes.Count(text, []byte{'\n'})+1)
 	var v Verdicts
@@ -85,7 +96,11 @@ func Check(ctx context.Context, c Chunk) (Verdicts, error) {
 		switch {
 		case err != nil:
 			code = CodeBad
-			v.Errors = append(v.Errors, lineError(line, raw, err, c.Long))
+			e := lineError(line, raw, err, c.Long)
+			v.Errors = append(v.Errors, e)
+			if f != nil && f.JSON && !f.PrimesOnly {
+				dst = appendErrorJSON(dst, c.Source, e)
+			}
 		case num.Kind == Blank:
 			code = CodeBlank
 		case num.Kind == Small:
@@ -94,7 +109,7 @@ func Check(ctx context.Context, c Chunk) (Verdicts, error) {
 			}
 		case num.Kind == Big:
 			if err := ctx.Err(); err != nil {
-				return Verdicts{}, err
+				return Verdicts{}, dst, err
 			}
 			b.SetString(string(num.Digits), 10)
 			if IsPrimeBig(&b) {
@@ -108,11 +123,14 @@ func Check(ctx context.Context, c Chunk) (Verdicts, error) {
 		case CodeComposite:
 			v.Numbers++
 		}
+		if f != nil && (code == CodePrime || code == CodeComposite) {
+			dst = appendVerdict(dst, num.Digits, num.Kind == Negative, code == CodePrime, *f)
+		}
 		codes = append(codes, code)
 		line++
 	}
 	v.Codes = string(codes)
-	return v, nil
+	return v, dst, nil
 }
 
 // indexNewline returns the index of the first '\n' in s, or len(s).

@@ -111,3 +111,24 @@ func TestJobRaw(t *testing.T) {
 		t.Errorf("Job.Raw = %s\nwant %s", out, want)
 	}
 }
+
+// CheckAppend renders in the same pass exactly what Check and
+// AppendResults render in two.
+func TestCheckAppendMatchesAppendResults(t *testing.T) {
+	in, err := os.ReadFile("testdata/mixed.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := Chunk{Source: "stdin", First: 1, Text: string(in)}
+	for _, f := range []Format{{}, {JSON: true}, {PrimesOnly: true}, {JSON: true, PrimesOnly: true}} {
+		v, err := Check(context.Background(), c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := AppendResults(nil, c, v, f)
+		v2, got, err := CheckAppend(context.Background(), c, f, nil)
+		if err != nil || string(got) != string(want) || v2.Codes != v.Codes {
+			t.Errorf("format %+v: CheckAppend gave\n%s\nAppendResults\n%s", f, got, want)
+		}
+	}
+}

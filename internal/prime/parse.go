@@ -61,7 +61,10 @@ func ParseLine(line []byte) (Number, error) {
 	if len(line) > MaxLine {
 		return Number{Kind: Bad}, ErrTooLong
 	}
-	s := trimSpace(line)
+	s := line
+	if len(s) == 0 || isSpace(s[0]) || isSpace(s[len(s)-1]) {
+		s = trimSpace(s)
+	}
 	if len(s) == 0 {
 		return Number{Kind: Blank}, nil
 	}
@@ -76,38 +79,43 @@ func ParseLine(line []byte) (Number, error) {
 	if len(s) == 0 {
 		return Number{Kind: Bad}, ErrNotInteger
 	}
+	for len(s) > 1 && s[0] == '0' {
+		s = s[1:]
+	}
+	if len(s) <= 19 {
+		// The common case: validate and convert in one pass.
+		var v uint64
+		for _, c := range s {
+			d := c - '0'
+			if d > 9 {
+				return Number{Kind: Bad}, ErrNotInteger
+			}
+			v = v*10 + uint64(d)
+		}
+		if neg && v != 0 {
+			return Number{Kind: Negative, Digits: s}, nil
+		}
+		return Number{Kind: Small, Value: v, Digits: s}, nil
+	}
 	for _, c := range s {
 		if c-'0' > 9 {
 			return Number{Kind: Bad}, ErrNotInteger
 		}
 	}
-	for len(s) > 1 && s[0] == '0' {
-		s = s[1:]
-	}
-	switch {
-	case neg && !(len(s) == 1 && s[0] == '0'):
+	if neg {
 		return Number{Kind: Negative, Digits: s}, nil
-	case len(s) > 20:
+	}
+	if len(s) > 20 || s[0] > '1' {
 		return Number{Kind: Big, Digits: s}, nil
 	}
+	// 20 digits starting with 1: it overflows only in the last step.
 	var v uint64
-	if len(s) == 20 {
-		// Only a 20-digit number can overflow: check the leading digit
-		// and the addition separately.
-		if s[0] > '1' {
-			return Number{Kind: Big, Digits: s}, nil
-		}
-		for _, c := range s[:19] {
-			v = v*10 + uint64(c-'0')
-		}
-		d := uint64(s[19] - '0')
-		if v > (math.MaxUint64-d)/10 {
-			return Number{Kind: Big, Digits: s}, nil
-		}
-		return Number{Kind: Small, Value: v*10 + d, Digits: s}, nil
-	}
-	for _, c := range s {
+	for _, c := range s[:19] {
 		v = v*10 + uint64(c-'0')
 	}
-	return Number{Kind: Small, Value: v, Digits: s}, nil
+	d := uint64(s[19] - '0')
+	if v > (math.MaxUint64-d)/10 {
+		return Number{Kind: Big, Digits: s}, nil
+	}
+	return Number{Kind: Small, Value: v*10 + d, Digits: s}, nil
 }

@@ -42,33 +42,49 @@ func AppendResults(dst []byte, c Chunk, v Verdicts, f Format) []byte {
 		case f.PrimesOnly && code != CodePrime:
 			continue
 		}
-		n := canonical(line)
-		switch {
-		case f.JSON:
-			dst = append(dst, `{"n":"`...)
-			dst = append(dst, n...)
-			if code == CodePrime {
-				dst = append(dst, `","prime":true}`...)
-			} else {
-				dst = append(dst, `","prime":false}`...)
-			}
-		case f.PrimesOnly:
-			dst = append(dst, n...)
-		case code == CodePrime:
-			dst = append(dst, n...)
-			dst = append(dst, " is prime: true"...)
-		default:
-			dst = append(dst, n...)
-			dst = append(dst, " is prime: false"...)
-		}
-		dst = append(dst, '\n')
+		n, neg := canonical(line)
+		dst = appendVerdict(dst, n, neg, code == CodePrime, f)
 	}
 	return dst
 }
 
-// canonical returns the integer on a valid line as it is printed: trimmed,
-// without '+' or leading zeros, with '-' only when below zero.
-func canonical(line string) string {
+// appendVerdict writes one number's line; digits are canonical, without
+// the sign.
+func appendVerdict[S string | []byte](dst []byte, digits S, neg, prime bool, f Format) []byte {
+	switch {
+	case f.PrimesOnly && !prime:
+		return dst
+	case f.JSON:
+		dst = append(dst, `{"n":"`...)
+		if neg {
+			dst = append(dst, '-')
+		}
+		dst = append(dst, digits...)
+		if prime {
+			dst = append(dst, `","prime":true}`...)
+		} else {
+			dst = append(dst, `","prime":false}`...)
+		}
+	default:
+		if neg {
+			dst = append(dst, '-')
+		}
+		dst = append(dst, digits...)
+		if f.PrimesOnly {
+			break
+		}
+		if prime {
+			dst = append(dst, " is prime: true"...)
+		} else {
+			dst = append(dst, " is prime: false"...)
+		}
+	}
+	return append(dst, '\n')
+}
+
+// canonical returns the digits of the integer on a valid line as it is
+// printed (no '+', no leading zeros) and whether it is below zero.
+func canonical(line string) (string, bool) {
 	i, j := 0, len(line)
 	for i < j && isSpace(line[i]) {
 		i++
@@ -85,10 +101,7 @@ func canonical(line string) string {
 		i++
 	}
 	s := line[i:j]
-	if neg && s != "0" {
-		return line[i-1 : j] // the '-' just before the digits
-	}
-	return s
+	return s, neg && s != "0"
 }
 
 func appendErrorJSON(dst []byte, source string, e LineError) []byte {
