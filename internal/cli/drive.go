@@ -151,7 +151,7 @@ func (g *Globals) summary(noun string, sum engine.Summary, rep *Report, runErr e
 		} else if !errors.Is(runErr, ErrInterrupted) && !errors.Is(runErr, context.Canceled) {
 			reason = runErr.Error()
 		}
-		line = fmt.Sprintf("%s: %s; %d more taken but not finished, the rest not started", reason, line, sum.Canceled)
+		line = fmt.Sprintf("%s: %s; %d cancelled before finishing, the rest not started", reason, line, sum.Canceled)
 	}
 	fmt.Fprintln(g.Stderr, line)
 }

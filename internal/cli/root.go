@@ -116,7 +116,9 @@ stderr naming the item and the reason, and the exit status tells the truth.
 		newTitlesCmd(g),
 		newVersionCmd(g),
 	)
-	for _, c := range root.Commands() {
+	root.Args = cobra.NoArgs // an unknown subcommand is a usage error
+	root.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
+	for _, c := range append(root.Commands(), root) {
 		c.Args = wrapArgs(c.Args)
 	}
 	return root

@@ -1,0 +1,135 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// bin is the fanout binary built once for these end-to-end tests.
+var bin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "fanout-e2e")
+	if err != nil {
+		panic(err)
+	}
+	bin = filepath.Join(dir, "fanout")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		os.Stderr.Write(out)
+		panic(err)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// fanout runs the binary with stdin and returns stdout, stderr and the exit status.
+func fanout(t *testing.T, stdin string, args ...string) (string, string, int) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Stdin = strings.NewReader(stdin)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	var exit *exec.ExitError
+	if err != nil && !errors.As(err, &exit) {
+		t.Fatalf("fanout %q: %v", args, err)
+	}
+	return out.String(), errb.String(), cmd.ProcessState.ExitCode()
+}
+
+func TestExitStatus(t *testing.T) {
+	empty := t.TempDir()
+	tests := []struct {
+		name      string
+		stdin     string
+		args      []string
+		code      int
+		stdoutHas string
+		stderrHas string
+	}{
+		{"help", "", []string{"help"}, 0, "Exit status", ""},
+		{"unknown flag", "", []string{"--nope"}, 2, "", "unknown flag"},
+		{"unknown command", "", []string{"frobnicate"}, 2, "", "unknown command"},
+		{"primes all good", "", []string{"primes", "982451653", "1"}, 0, "982451653 is prime: true\n1 is prime: false\n", ""},
+		{"primes bad line", "7\n12a\n", []string{"primes"}, 1, "7 is prime: true\n", `line 2: "12a": not an integer`},
+		{"primes empty stdin", "", []string{"primes"}, 2, "", "no"},
+		{"titles empty stdin", "\n# nothing\n", []string{"titles"}, 2, "", "no"},
+		{"thumbs empty folder", "", []string{"thumbs", "-o", filepath.Join(empty, "out"), empty}, 2, "", "no"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			stdout, stderr, code := fanout(t, tt.stdin, tt.args...)
+			if code != tt.code {
+				t.Errorf("exit %d, want %d; stderr %q", code, tt.code, stderr)
+			}
+			if !strings.Contains(stdout, tt.stdoutHas) {
+				t.Errorf("stdout %q lacks %q", stdout, tt.stdoutHas)
+			}
+			if !strings.Contains(stderr, tt.stderrHas) {
+				t.Errorf("stderr %q lacks %q", stderr, tt.stderrHas)
+			}
+			if tt.code == 2 && strings.Count(strings.TrimSpace(stderr), "\n") > 1 {
+				t.Errorf("stderr has more than one clear line or two: %q", stderr)
+			}
+		})
+	}
+}
+
+// TestInterrupt sends SIGINT while every request hangs: fanout must cancel
+// them, print a summary that says it was interrupted, and exit 130 at once.
+func TestInterrupt(t *testing.T) {
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		case <-time.After(20 * time.Second):
+		}
+	}))
+	defer srv.Close()
+	defer close(release)
+
+	var urls strings.Builder
+	for i := range 50 {
+		urls.WriteString(srv.URL + "/page" + string(rune('a'+i%26)) + "\n")
+	}
+	cmd := exec.Command(bin, "titles", "-c", "8")
+	cmd.Stdin = strings.NewReader(urls.String())
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(500 * time.Millisecond)
+	start := time.Now()
+	cmd.Process.Signal(syscall.SIGINT)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		cmd.Process.Kill()
+		<-done
+		t.Fatal("fanout did not stop within 10s of Ctrl-C")
+	}
+	if code := cmd.ProcessState.ExitCode(); code != 130 {
+		t.Fatalf("exit %d, want 130; stderr %q", code, errb.String())
+	}
+	if !strings.Contains(errb.String(), "interrupted") {
+		t.Fatalf("stderr %q does not say the run was interrupted", errb.String())
+	}
+	t.Logf("stopped %v after SIGINT; stderr: %s", time.Since(start).Round(time.Millisecond), errb.String())
+}
