@@ -107,8 +107,7 @@ func runThumbs(ctx context.Context, g *Globals, o thumbsOptions, args []string) 
 	plan := planner.Plan(args)
 	if len(plan.Collisions) > 0 {
 		for _, c := range plan.Collisions {
-			g.Warnf("%s: %s would also write it", c.SrcA, c.SrcB)
-			g.Warnf("%s: output name collision: %v", c.Out, c)
+			g.Warnf("%s: same thumbnail names as %s (both would write %s)", c.SrcB, c.SrcA, c.Out)
 		}
 		return Usagef("%d output name collisions, nothing was done: name outputs apart with --name, e.g. --name '{stem}.{ext}_{w}_{h}.{fmt}'", len(plan.Collisions))
 	}

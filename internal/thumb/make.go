@@ -180,6 +180,9 @@ func shrinkDecode(data []byte, format string, cfg image.Config, big image.Point,
 	if p, ok := src.(*image.Paletted); ok && format == "gif" && p.Rect != image.Rect(0, 0, w, h) {
 		src = onCanvas(p, w, h) // a first frame smaller than the GIF's screen
 	}
+	if format == "webp" {
+		src = webpRGBA(src)
+	}
 	b := src.Bounds()
 	w, h = b.Dx(), b.Dy()
 	fx, fy := reduction(w, big.X), reduction(h, big.Y)

@@ -39,9 +39,9 @@ type Problem struct {
 type Plan struct {
 	Items    []Item    // largest source first
 	Problems []Problem // inputs that could not be listed
-	// Collisions lists each output path that two sources would both
-	// write, e.g. a.jpg and a.png both giving a_32_32.png. A run must not
-	// start while it is non-empty.
+	// Collisions lists each pair of sources that would write the same
+	// output path (the first such path), e.g. a.jpg and a.png both giving
+	// a_32_32.png. A run must not start while it is non-empty.
 	Collisions []Collision
 }
 
@@ -107,6 +107,7 @@ func (p *Planner) Plan(paths []string) Plan {
 	outAbs, _ := filepath.Abs(out)
 	seen := map[string]bool{}    // sources, by absolute path
 	owner := map[string]string{} // output path → source
+	clashed := map[[2]string]bool{}
 	add := func(src, rel string, size int64) {
 		abs, _ := filepath.Abs(src)
 		if seen[abs] {
@@ -117,7 +118,8 @@ func (p *Planner) Plan(paths []string) Plan {
 		for _, b := range boxes {
 			o := filepath.Join(out, rel, Name(tmpl, src, b, p.Format))
 			if prev, ok := owner[o]; ok {
-				if prev != src {
+				if !clashed[[2]string{prev, src}] {
+					clashed[[2]string{prev, src}] = true
 					pl.Collisions = append(pl.Collisions, Collision{Out: o, SrcA: prev, SrcB: src})
 				}
 				continue
