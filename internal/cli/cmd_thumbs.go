@@ -111,9 +111,8 @@ func runThumbs(ctx context.Context, g *Globals, o thumbsOptions, args []string) 
 		}
 		return Usagef("%d output name collisions, nothing was done: name outputs apart with --name, e.g. --name '{stem}.{ext}_{w}_{h}.{fmt}'", len(plan.Collisions))
 	}
-	rep := &Report{g: g}
 	for _, p := range plan.Problems {
-		rep.Fail(p.Path, p.Err)
+		g.Warnf("%s: %v", p.Path, p.Err)
 	}
 	if len(plan.Items) == 0 {
 		return Usagef("no images: no files found in %s", strings.Join(args, ", "))
@@ -169,6 +168,9 @@ func runThumbs(ctx context.Context, g *Globals, o thumbsOptions, args []string) 
 	}
 	if made+skipped == 0 && notImage == len(plan.Items) && len(plan.Problems) == 0 {
 		return Usagef("no images: none of the %d files in %s is an image", notImage, strings.Join(args, ", "))
+	}
+	if err == nil && len(plan.Problems) > 0 { // inputs that could not even be listed
+		return errReported{&FailedError{Failed: len(plan.Problems), Total: len(plan.Problems) + made + skipped, Noun: "inputs"}}
 	}
 	return err
 }

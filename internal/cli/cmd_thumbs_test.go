@@ -1,0 +1,231 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+var thumbSamples = filepath.Join("..", "..", "testdata", "images")
+
+func thumbsRun(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	code = Execute(ctx, Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb}, append([]string{"thumbs"}, args...))
+	return code, out.String(), errb.String()
+}
+
+func copyInto(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for dst, src := range files {
+		b, err := os.ReadFile(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(dir, dst)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// The README's main command on the shipped samples: every image gets its
+// three thumbnails, named as the seed named them, and the run exits 0.
+func TestThumbsSamples(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "thumbnails")
+	code, stdout, stderr := thumbsRun(t, "-o", out, "--index", thumbSamples)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	ents, _ := os.ReadDir(thumbSamples)
+	for _, e := range ents {
+		stem := strings.TrimSuffix(e.Name(), filepath.Ext(e.Name()))
+		for _, s := range []string{"32_32", "64_64", "128_128"} {
+			if _, err := os.Stat(filepath.Join(out, stem+"_"+s+".png")); err != nil {
+				t.Errorf("%s: %v", e.Name(), err)
+			}
+		}
+	}
+	if n := strings.Count(stdout, "\n"); n != len(ents) {
+		t.Errorf("%d lines on stdout for %d images", n, len(ents))
+	}
+	f, err := os.Open(filepath.Join(out, "chart-exif6_128_128.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	cfg, err := png.DecodeConfig(f)
+	if err != nil || cfg.Width != 80 || cfg.Height != 128 {
+		t.Errorf("EXIF-rotated thumbnail %dx%d (%v), want upright 80x128", cfg.Width, cfg.Height, err)
+	}
+	page, err := os.ReadFile(filepath.Join(out, "index.html"))
+	if err != nil || strings.Count(string(page), "<figure>") != len(ents) || !strings.Contains(string(page), `src="ladybird_128_128.png"`) {
+		t.Errorf("index.html: %v\n%.500s", err, page)
+	}
+}
+
+// Bad files get one line each, the rest are made, and the run exits 1.
+func TestThumbsBadInput(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join("..", "thumb", "testdata", "bad")
+	copyInto(t, filepath.Join(dir, "in"), map[string]string{
+		"good.jpg":      filepath.Join(thumbSamples, "ladybird.jpg"),
+		"empty.jpg":     filepath.Join(bad, "empty.jpg"),
+		"notes.jpg":     filepath.Join(bad, "notes.jpg"),
+		"cut.jpg":       filepath.Join(bad, "truncated-jpeg.jpg"),
+		"cut-png.png":   filepath.Join(bad, "truncated-png.png"),
+		"bomb.png":      filepath.Join(bad, "bomb.png"),
+		"really-png.jp": filepath.Join(thumbSamples, "png-named-as.jpg"),
+	})
+	out := filepath.Join(dir, "out")
+	code, _, stderr := thumbsRun(t, "-o", out, filepath.Join(dir, "in"), filepath.Join(dir, "missing.jpg"))
+	if code != 1 {
+		t.Fatalf("exit %d, want 1\n%s", code, stderr)
+	}
+	for _, want := range []string{
+		"empty.jpg: empty file",
+		"notes.jpg: not an image",
+		"cut.jpg: decode jpeg",
+		"cut-png.png: decode png",
+		"bomb.png: image too large: 30000×30000 is 900.0 MP, above --max-pixels 100.0 MP",
+		"missing.jpg: no such file or directory",
+		"7 images: 2 ok, 5 failed",
+	} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	for _, made := range []string{"good_128_128.png", "really-png_32_32.png"} {
+		if _, err := os.Stat(filepath.Join(out, made)); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// A path that does not exist fails the run even when the others succeed.
+func TestThumbsMissingPath(t *testing.T) {
+	code, _, stderr := thumbsRun(t, "-o", t.TempDir(), filepath.Join(thumbSamples, "wood.jpg"), "no-such-file.jpg")
+	if code != 1 || !strings.Contains(stderr, "no-such-file.jpg: no such file or directory") {
+		t.Errorf("exit %d, want 1\n%s", code, stderr)
+	}
+}
+
+func TestThumbsNoImages(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		name  string
+		setup func() []string
+		want  string
+	}{
+		{"empty folder", func() []string { return []string{dir} }, "no images: no files found"},
+		{"pattern matching nothing", func() []string { return []string{filepath.Join(dir, "*.jpg")} }, "no images"},
+		{"only text files", func() []string {
+			sub := filepath.Join(dir, "text")
+			os.MkdirAll(sub, 0o755)
+			os.WriteFile(filepath.Join(sub, "a.txt"), []byte("hello"), 0o644)
+			os.WriteFile(filepath.Join(sub, "b.jpg"), []byte("not a jpeg"), 0o644)
+			return []string{sub}
+		}, "no images: none of the 2 files"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, stderr := thumbsRun(t, append([]string{"-o", filepath.Join(dir, "out")}, tt.setup()...)...)
+			if code != 2 || !strings.Contains(stderr, tt.want) {
+				t.Errorf("exit %d, want 2 with %q\n%s", code, tt.want, stderr)
+			}
+		})
+	}
+}
+
+// a.jpg and a.png would both write a_32_32.png: reported before any work,
+// nothing written, exit 2.
+func TestThumbsCollision(t *testing.T) {
+	dir := t.TempDir()
+	copyInto(t, filepath.Join(dir, "in"), map[string]string{
+		"a.jpg": filepath.Join(thumbSamples, "ladybird.jpg"),
+		"a.png": filepath.Join(thumbSamples, "arc-transparent.png"),
+		"b.jpg": filepath.Join(thumbSamples, "wood.jpg"),
+	})
+	out := filepath.Join(dir, "out")
+	code, _, stderr := thumbsRun(t, "-o", out, filepath.Join(dir, "in"))
+	if code != 2 || !strings.Contains(stderr, "a.png: same thumbnail names as") || !strings.Contains(stderr, "nothing was done") {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("output folder created despite the collision: %v", err)
+	}
+	code, _, stderr = thumbsRun(t, "-o", out, "--name", "{stem}.{ext}_{w}_{h}.{fmt}", filepath.Join(dir, "in"))
+	if code != 0 {
+		t.Fatalf("with --name: exit %d\n%s", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(out, "a.png_64_64.png")); err != nil {
+		t.Error(err)
+	}
+}
+
+// A second run finds everything up to date and writes nothing.
+func TestThumbsIncremental(t *testing.T) {
+	dir := t.TempDir()
+	copyInto(t, filepath.Join(dir, "in"), map[string]string{
+		"a.jpg":     filepath.Join(thumbSamples, "ladybird.jpg"),
+		"sub/b.png": filepath.Join(thumbSamples, "arc-transparent.png"),
+	})
+	out := filepath.Join(dir, "out")
+	if code, _, stderr := thumbsRun(t, "-r", "-o", out, filepath.Join(dir, "in")); code != 0 {
+		t.Fatalf("first run: exit %d\n%s", code, stderr)
+	}
+	sub := filepath.Join(out, "sub", "b_128_128.png")
+	old := time.Now().Add(-time.Minute).Truncate(time.Second)
+	os.Chtimes(sub, old, old)
+	os.Chtimes(filepath.Join(dir, "in", "sub", "b.png"), old.Add(-time.Minute), old.Add(-time.Minute))
+	code, stdout, stderr := thumbsRun(t, "-r", "--json", "-o", out, filepath.Join(dir, "in"))
+	if code != 0 || !strings.Contains(stderr, "2 of them up to date") {
+		t.Fatalf("re-run: exit %d\n%s", code, stderr)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(stdout), "\n") {
+		var d struct {
+			Src     string
+			Skipped bool
+			Thumbs  []any
+		}
+		if err := json.Unmarshal([]byte(line), &d); err != nil || !d.Skipped || len(d.Thumbs) != 0 {
+			t.Errorf("re-run did work: %s (%v)", line, err)
+		}
+	}
+	if st, _ := os.Stat(sub); !st.ModTime().Equal(old) {
+		t.Errorf("%s rewritten by the re-run", sub)
+	}
+	code, _, stderr = thumbsRun(t, "-r", "--force", "-o", out, filepath.Join(dir, "in"))
+	if st, _ := os.Stat(sub); code != 0 || st.ModTime().Equal(old) {
+		t.Errorf("--force did not remake %s (exit %d)\n%s", sub, code, stderr)
+	}
+}
+
+func TestThumbsFlags(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(thumbSamples, "ladybird.jpg")
+	for _, args := range [][]string{
+		{"-s", "0", src}, {"-s", "12x", src}, {"--format", "gif", src}, {"--quality", "0", "--format", "jpeg", src},
+		{"--name", "{size}.png", src}, {"--max-pixels", "0", src},
+	} {
+		if code, _, stderr := thumbsRun(t, append([]string{"-o", dir}, args...)...); code != 2 {
+			t.Errorf("%v: exit %d, want 2\n%s", args, code, stderr)
+		}
+	}
+	code, stdout, stderr := thumbsRun(t, "-o", dir, "-s", "100x30,50", "--format", "jpeg", "--quality", "70", src)
+	if code != 0 || !strings.Contains(stdout, "48x30 50x31") {
+		t.Fatalf("exit %d, stdout %q\n%s", code, stdout, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "ladybird_100_30.jpg")); err != nil {
+		t.Error(err)
+	}
+}
