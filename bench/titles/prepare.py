@@ -89,7 +89,7 @@ def main():
     for i, src in enumerate(utf8):
         if len(rows) >= count:
             break
-        rows.append(("/utf8/%05d.html" % i, src, "text/html", "UTF-8"))
+        rows.append(("/utf8/%05d.html" % i, src, "text/html; charset=utf-8", "UTF-8"))
     if len(rows) < count:
         sys.exit("only %d pages found, %d wanted: are the doc packages installed?" % (len(rows), count))
 

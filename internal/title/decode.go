@@ -22,11 +22,13 @@ const acceptEncoding = "gzip, deflate, br"
 // decompression.
 type wireReader struct {
 	r   io.Reader
+	n   int64
 	err error
 }
 
 func (w *wireReader) Read(p []byte) (int, error) {
 	n, err := w.r.Read(p)
+	w.n += int64(n)
 	if err != nil && err != io.EOF {
 		w.err = err
 	}

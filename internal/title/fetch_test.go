@@ -316,3 +316,35 @@ func TestRetryAfter(t *testing.T) {
 		}
 	}
 }
+
+// TestFetchKeepAlive checks that stopping at </title> does not cost a new
+// connection per page: a small leftover body is drained and the
+// connection reused.
+func TestFetchKeepAlive(t *testing.T) {
+	var conns atomic.Int32
+	page := okPage + strings.Repeat("<p>after the title</p>\n", 5000) // about 110 KB
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		fmt.Fprint(w, page)
+	}))
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	srv.Start()
+	defer srv.Close()
+	f := New(Config{})
+	for range 20 {
+		p, err := f.Fetch(context.Background(), srv.URL)
+		if err != nil || p.Title != "Hello & welcome" {
+			t.Fatalf("Fetch = %q, %v", p.Title, err)
+		}
+		if p.BytesRead > 16<<10 {
+			t.Fatalf("parsed %d bytes of a page whose title ends before byte 100", p.BytesRead)
+		}
+	}
+	if n := conns.Load(); n != 1 {
+		t.Errorf("20 pages in a row used %d connections, want 1", n)
+	}
+}
