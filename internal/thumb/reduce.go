@@ -23,6 +23,14 @@ func reduce(src image.Image, fx, fy int) *image.RGBA {
 		return dst
 	}
 	fx, fy = max(fx, 1), max(fy, 1)
+	switch s := src.(type) {
+	case *image.NRGBA:
+		return reduceNRGBA(s, fx, fy)
+	case *image.YCbCr:
+		if dst, ok := reduceYCbCr(s, fx, fy); ok {
+			return dst
+		}
+	}
 	ow, oh := (sw+fx-1)/fx, (sh+fy-1)/fy
 	dst := image.NewRGBA(image.Rect(0, 0, ow, oh))
 
