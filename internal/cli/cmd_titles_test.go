@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -37,6 +39,7 @@ func runFanout(t *testing.T, stdin string, args ...string) (code int, stdout, st
 	var out, errb bytes.Buffer
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
+	args = append(args[:1:1], append([]string{"--retries", "0"}, args[1:]...)...)
 	code = Execute(ctx, Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb}, args)
 	return code, out.String(), errb.String()
 }
@@ -84,6 +87,12 @@ func TestTitlesCommand(t *testing.T) {
 			args:      []string{"titles"},
 			code:      ExitUsage,
 			stderrHas: "no URLs",
+		},
+		{
+			name:      "a missing URL file exits 2",
+			args:      []string{"titles", "-f", "no-such-file.txt"},
+			code:      ExitUsage,
+			stderrHas: "no-such-file.txt",
 		},
 		{
 			name:      "bad flag exits 2",
@@ -141,5 +150,24 @@ func TestTitlesJSON(t *testing.T) {
 		if !strings.Contains(lines[0], key) {
 			t.Errorf("JSON lacks %s: %s", key, lines[0])
 		}
+	}
+}
+
+func TestTitlesFromFile(t *testing.T) {
+	srv := titlesServer(t)
+	list := filepath.Join(t.TempDir(), "urls.txt")
+	// Port 1 on loopback has no listener: a connect error, named on stderr.
+	if err := os.WriteFile(list, []byte("# list\n"+srv.URL+"/file\n\nhttp://127.0.0.1:1/a\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runFanout(t, "", "titles", "-q", "--ordered", srv.URL+"/arg", "-f", list)
+	if code != ExitFailed {
+		t.Errorf("exit %d, want 1", code)
+	}
+	if want := srv.URL + "/arg\tPage /arg & co\n" + srv.URL + "/file\tPage /file & co\n"; stdout != want {
+		t.Errorf("stdout:\n%s\nwant:\n%s", stdout, want)
+	}
+	if !strings.HasPrefix(stderr, "http://127.0.0.1:1/a: connect: ") || strings.Count(stderr, "\n") != 1 {
+		t.Errorf("stderr %q, want one connect error line", stderr)
 	}
 }

@@ -2,6 +2,7 @@ package title
 
 import (
 	"crypto/tls"
+	"fmt"
 	"net"
 	"net/http"
 	"time"
@@ -31,12 +32,12 @@ func newClient(c Config) *http.Client {
 		Transport: t,
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
 			if len(via) > max {
-				return errTooManyRedirects
+				return fmt.Errorf("%w: more than %d", errTooManyRedirects, max)
 			}
 			next := req.URL.String()
 			for _, v := range via {
 				if v.URL.String() == next {
-					return errRedirectLoop
+					return fmt.Errorf("%w: back to %s", errRedirectLoop, next)
 				}
 			}
 			return nil
