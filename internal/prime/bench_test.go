@@ -79,3 +79,24 @@ func BenchmarkCheckChunk64(b *testing.B) { benchChunk(b, (*rand.Rand).Uint64) }
 func BenchmarkCheckChunk32(b *testing.B) {
 	benchChunk(b, func(r *rand.Rand) uint64 { return uint64(r.Uint32()) })
 }
+
+// BenchmarkCount1e9: pi(10^9) on one goroutine.
+func BenchmarkCount1e9(b *testing.B) {
+	for b.Loop() {
+		n, err := Count(context.Background(), 0, 1e9)
+		if err != nil || n != 50847534 {
+			b.Fatalf("pi(10^9) = %d, %v", n, err)
+		}
+	}
+}
+
+// BenchmarkSieveSpan1e10: one 2 MiB span just below 10^10, the unit of
+// work of `fanout primes --range 0..1e10 --count`.
+func BenchmarkSieveSpan1e10(b *testing.B) {
+	s := Span{Lo: 1e10 - 30<<21, Hi: 1e10}
+	for b.Loop() {
+		if _, err := SieveSpan(context.Background(), s); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -4,18 +4,24 @@ import (
 	"math"
 	"math/bits"
 	"sync"
+	"unsafe"
 )
 
 // segmentBytes is the piece of a span sieved by the small primes at a time,
-// sized to stay in the L2 cache (30 numbers per byte).
-const segmentBytes = 256 << 10
+// sized to stay in the 48 KiB L1 cache (30 numbers per byte). The primes above it
+// are crossed off over the whole span at once, which stays in L2.
+const segmentBytes = 40 << 10
+
+// smallMax is the largest prime crossed off segment by segment: one with
+// fewer periods than that per segment costs more to resume than to cross.
+const smallMax = segmentBytes / 8
 
 // base holds the sieving primes for ranges up to some limit: those below
 // segmentBytes as a list with their crossing plans, the rest (up to the
 // square root of the limit) as a wheel bitmap to walk.
 type base struct {
 	limit  uint64      // the largest number this base can sieve
-	small  []uint64    // sieving primes from 23 up to segmentBytes
+	small  []uint64    // sieving primes past the presieved ones, up to smallMax
 	plans  []crossPlan // plans[i] is planFor(small[i])
 	large  []byte      // wheel bitmap of [0, sqrt(limit)]: set bits composite
 	sqrtLo uint64      // the first prime the large bitmap is walked from
@@ -43,20 +49,31 @@ func baseFor(limit uint64) *base {
 func newBase(limit uint64) *base {
 	r := isqrt(limit)
 	b := &base{limit: limit, sqrt: r}
-	for _, p := range SmallPrimes(min(r, segmentBytes)) {
-		if p > presievePrimes[len(presievePrimes)-1] {
-			b.small = append(b.small, p)
-			b.plans = append(b.plans, planFor(p))
-		}
-	}
-	if r > segmentBytes {
-		// The primes up to r, themselves sieved by b.small: r < 2^32 and
-		// segmentBytes^2 > 2^32, so the small primes suffice.
+	b.small, b.plans = sievingPrimes(min(r, smallMax))
+	if r > smallMax {
+		// The primes up to r, sieved by all primes up to sqrt(r) < 2^16
+		// as small ones.
+		inner := &base{}
+		inner.small, inner.plans = sievingPrimes(isqrt(r))
 		b.large = make([]byte, r/30+1)
-		b.sieveBytes(b.large, 0)
-		b.sqrtLo = segmentBytes
+		inner.sieveBytes(b.large, 0)
+		b.sqrtLo = smallMax + 1
 	}
 	return b
+}
+
+// sievingPrimes returns the primes past the presieved ones up to limit,
+// with their crossing plans.
+func sievingPrimes(limit uint64) ([]uint64, []crossPlan) {
+	var ps []uint64
+	var plans []crossPlan
+	for _, p := range SmallPrimes(limit) {
+		if p > presieveMax {
+			ps = append(ps, p)
+			plans = append(plans, planFor(p))
+		}
+	}
+	return ps, plans
 }
 
 // sieveBytes marks the composites in buf, which stands for the numbers of
@@ -113,22 +130,8 @@ func crossSegment(seg []byte, segFirst, p uint64, c *crossPlan, st *smallState) 
 	}
 	// Whole periods: eight marks each, no checks but the loop's.
 	rel := start - segFirst
-	o0, o1, o2, o3 := c.off[0], c.off[1], c.off[2], c.off[3]
-	o4, o5, o6, o7 := c.off[4], c.off[5], c.off[6], c.off[7]
-	m0, m1, m2, m3 := c.mask[0], c.mask[1], c.mask[2], c.mask[3]
-	m4, m5, m6, m7 := c.mask[4], c.mask[5], c.mask[6], c.mask[7]
-	for rel+p <= n {
-		w := seg[rel : rel+p]
-		w[o0] |= m0
-		w[o1] |= m1
-		w[o2] |= m2
-		w[o3] |= m3
-		w[o4] |= m4
-		w[o5] |= m5
-		w[o6] |= m6
-		w[o7] |= m7
-		rel += p
-		st.j++
+	if rel+p <= n {
+		rel, st.j = crossPeriods(seg, rel, p, st.j, c)
 	}
 	// The last, partial period.
 	for k = 0; k < 8; k++ {
@@ -145,6 +148,41 @@ func crossSegment(seg []byte, segFirst, p uint64, c *crossPlan, st *smallState) 
 	st.k = k
 }
 
+// crossPeriods marks the whole periods of p in seg from byte rel on, while
+// rel+p <= len(seg), and returns where it stopped and the period count j
+// advanced as far. This loop does most of the sieve's work: it stores
+// through raw pointers because every offset is below p, so every store
+// is inside seg, which the loop condition guarantees and the compiler
+// cannot prove.
+func crossPeriods(seg []byte, rel, p, j uint64, c *crossPlan) (uint64, uint64) {
+	n := uint64(len(seg))
+	if n < p || rel > n-p {
+		return rel, j
+	}
+	base := unsafe.Pointer(unsafe.SliceData(seg))
+	from, last, step := uintptr(rel), uintptr(n-p), uintptr(p)
+	var end uintptr
+	switch p % 30 {
+	case 1:
+		end = crossPeriods1(base, from, last, step, c)
+	case 7:
+		end = crossPeriods7(base, from, last, step, c)
+	case 11:
+		end = crossPeriods11(base, from, last, step, c)
+	case 13:
+		end = crossPeriods13(base, from, last, step, c)
+	case 17:
+		end = crossPeriods17(base, from, last, step, c)
+	case 19:
+		end = crossPeriods19(base, from, last, step, c)
+	case 23:
+		end = crossPeriods23(base, from, last, step, c)
+	default:
+		end = crossPeriods29(base, from, last, step, c)
+	}
+	return uint64(end), j + uint64(end-from)/p
+}
+
 // crossLarge marks, in buf (from absolute byte first), the multiples of
 // every prime in the large bitmap. Each such prime has few multiples per
 // segment, so it is walked once for the whole buffer.
@@ -159,18 +197,10 @@ func (b *base) crossLarge(buf []byte, first uint64) {
 		if hi, sq := bits.Mul64(p, p); hi != 0 || sq > hiNum {
 			return false
 		}
-		j, k := firstCross(p, lo)
+		var st smallState
+		st.j, st.k = firstCross(p, lo)
 		c := planFor(p)
-		for pj := p * j; pj < end; pj += p {
-			for ; k < 8; k++ {
-				pos := pj + c.off[k]
-				if pos >= end {
-					return true
-				}
-				buf[pos-first] |= c.mask[k]
-			}
-			k = 0
-		}
+		crossSegment(buf, first, p, &c, &st)
 		return true
 	})
 }

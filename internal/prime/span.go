@@ -166,8 +166,8 @@ func Spans(lo, hi uint64, list bool, workers int) iter.Seq[Span] {
 func spanWidth(lo, hi uint64, list bool, workers int) uint64 {
 	const (
 		minWidth   = 30 * segmentBytes  // one segment
-		countWidth = 120 * segmentBytes // 4 segments: ~1 MiB of sieve
-		listWidth  = 30 * segmentBytes  // ~3 MB of output near 10^10
+		countWidth = 30 << 21 // 2 MiB of sieve, to stay in L2
+		listWidth  = 30 << 18 // ~3 MB of output near 10^10
 	)
 	total := hi - lo
 	width := uint64(countWidth)
