@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"compress/zlib"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -346,5 +347,31 @@ func TestFetchKeepAlive(t *testing.T) {
 	}
 	if n := conns.Load(); n != 1 {
 		t.Errorf("20 pages in a row used %d connections, want 1", n)
+	}
+}
+
+// TestSharedJob checks that the process-wide Fetcher is made once however
+// many goroutines ask at once, and that the job runs on JSON, as a remote
+// worker would run it.
+func TestSharedJob(t *testing.T) {
+	var wg sync.WaitGroup
+	got := make([]*Fetcher, 100)
+	for i := range got {
+		wg.Go(func() { got[i] = Shared() })
+	}
+	wg.Wait()
+	for _, f := range got {
+		if f != got[0] {
+			t.Fatal("Shared returned two different Fetchers")
+		}
+	}
+	srv := faultServer(t)
+	out, err := Job().Raw()(context.Background(), []byte(`"`+srv.URL+`/ok"`))
+	var p Page
+	if err == nil {
+		err = json.Unmarshal(out, &p)
+	}
+	if err != nil || p.Title != "Hello & welcome" || p.Status != 200 {
+		t.Errorf("Raw job: %s, %v", out, err)
 	}
 }
