@@ -45,8 +45,12 @@ func (o *Options) workers() int {
 	if o.Workers > 0 {
 		return o.Workers
 	}
-	return runtime.GOMAXPROCS(0)
+	return o.DefaultWorkers()
 }
+
+// DefaultWorkers is the number of workers used when Workers is zero: one
+// per core, runtime.GOMAXPROCS(0).
+func (Options) DefaultWorkers() int { return runtime.GOMAXPROCS(0) }
 
 func (o *Options) window(workers int) int {
 	w := o.Window

@@ -1,0 +1,183 @@
+package cluster
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/fanout-dev/fanout/internal/engine"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/nats-io/nuid"
+)
+
+// Client submits tasks to workers and receives their results. A Client is
+// one run: its tasks and results carry a run id of their own. It is safe
+// for concurrent use.
+type Client struct {
+	nc  *nats.Conn
+	js  jetstream.JetStream
+	cfg Config
+	run string
+	sub *nats.Subscription
+
+	mu      sync.Mutex
+	seq     uint64
+	waiting map[string]chan *nats.Msg
+	closed  bool
+}
+
+// Dial connects to the NATS server at url, makes sure the task stream and
+// the workers' consumer exist (so tasks wait for workers that start
+// later), and subscribes to this run's results.
+func Dial(ctx context.Context, url string, cfg Config) (*Client, error) {
+	cfg = cfg.withDefaults()
+	nc, err := nats.Connect(url, nats.Name("fanout submitter"), nats.Timeout(5*time.Second))
+	if err != nil {
+		return nil, fmt.Errorf("cluster: connect to %s: %w", url, err)
+	}
+	js, err := ensure(ctx, nc, cfg)
+	if err != nil {
+		nc.Close()
+		return nil, err
+	}
+	c := &Client{nc: nc, js: js, cfg: cfg, run: nuid.Next(), waiting: map[string]chan *nats.Msg{}}
+	c.sub, err = nc.Subscribe(cfg.resultSubject(c.run, "*"), c.receive)
+	if err != nil {
+		nc.Close()
+		return nil, fmt.Errorf("cluster: subscribe to results: %w", err)
+	}
+	if err := nc.FlushTimeout(5 * time.Second); err != nil {
+		nc.Close()
+		return nil, fmt.Errorf("cluster: subscribe to results: %w", err)
+	}
+	return c, nil
+}
+
+// ensure creates or updates the work-queue stream and the shared consumer.
+func ensure(ctx context.Context, nc *nats.Conn, cfg Config) (jetstream.JetStream, error) {
+	js, err := jetstream.New(nc)
+	if err != nil {
+		return nil, fmt.Errorf("cluster: jetstream: %w", err)
+	}
+	_, err = js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+		Name:      cfg.Stream,
+		Subjects:  []string{cfg.Subject + ".task.>"},
+		Retention: jetstream.WorkQueuePolicy,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("cluster: create stream %s: %w", cfg.Stream, err)
+	}
+	_, err = js.CreateOrUpdateConsumer(ctx, cfg.Stream, jetstream.ConsumerConfig{
+		Durable:       cfg.Consumer,
+		AckPolicy:     jetstream.AckExplicitPolicy,
+		AckWait:       cfg.AckWait,
+		MaxDeliver:    cfg.MaxDeliver,
+		FilterSubject: cfg.Subject + ".task.>",
+	})
+	if err != nil {
+		return nil, fmt.Errorf("cluster: create consumer %s: %w", cfg.Consumer, err)
+	}
+	return js, nil
+}
+
+// receive hands a result to the call waiting for it; a duplicate (from a
+// redelivered task) or a late result finds nobody and is dropped.
+func (c *Client) receive(m *nats.Msg) {
+	seq := m.Subject[len(c.cfg.resultSubject(c.run, "")):]
+	c.mu.Lock()
+	ch := c.waiting[seq]
+	delete(c.waiting, seq)
+	c.mu.Unlock()
+	if ch != nil {
+		ch <- m
+	}
+}
+
+func (c *Client) register() (string, chan *nats.Msg, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return "", nil, errors.New("cluster: client closed")
+	}
+	c.seq++
+	seq := strconv.FormatUint(c.seq, 36)
+	ch := make(chan *nats.Msg, 1)
+	c.waiting[seq] = ch
+	return seq, ch, nil
+}
+
+func (c *Client) forget(seq string) {
+	c.mu.Lock()
+	delete(c.waiting, seq)
+	c.mu.Unlock()
+}
+
+// Remote returns a function that runs job on a worker: it publishes the
+// input as a task and waits for the result. Use it wherever the engine
+// takes the job's own function. A job error comes back as a *RemoteError,
+// marked transient when it was transient on the worker, so the engine's
+// retries work across the network too.
+func Remote[In, Out any](c *Client, job string) engine.Func[In, Out] {
+	return func(ctx context.Context, in In) (Out, error) {
+		var out Out
+		body, err := json.Marshal(in)
+		if err != nil {
+			return out, fmt.Errorf("cluster: encode %s input: %w", job, err)
+		}
+		seq, ch, err := c.register()
+		if err != nil {
+			return out, err
+		}
+		defer c.forget(seq)
+		msg := nats.NewMsg(c.cfg.taskSubject(job, c.run))
+		msg.Header.Set(hdrReply, c.cfg.resultSubject(c.run, seq))
+		msg.Data = body
+		if _, err := c.js.PublishMsg(ctx, msg); err != nil {
+			return out, engine.Transient(fmt.Errorf("cluster: publish %s task: %w", job, err))
+		}
+		var res *nats.Msg
+		select {
+		case <-ctx.Done():
+			return out, ctx.Err()
+		case res = <-ch:
+		}
+		if e := res.Header.Get(hdrError); e != "" {
+			err := error(&RemoteError{Job: job, Msg: e})
+			if res.Header.Get(hdrTransient) == "1" {
+				err = engine.Transient(err)
+			}
+			return out, err
+		}
+		if err := json.Unmarshal(res.Data, &out); err != nil {
+			return out, fmt.Errorf("cluster: decode %s output: %w", job, err)
+		}
+		return out, nil
+	}
+}
+
+// Close purges this run's tasks that no worker has taken yet, stops
+// receiving results and closes the connection.
+func (c *Client) Close() error {
+	c.mu.Lock()
+	c.closed = true
+	c.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	var errs []error
+	if s, err := c.js.Stream(ctx, c.cfg.Stream); err != nil {
+		errs = append(errs, err)
+	} else if err := s.Purge(ctx, jetstream.WithPurgeSubject(c.cfg.taskSubject("*", c.run))); err != nil {
+		errs = append(errs, err)
+	}
+	errs = append(errs, c.sub.Unsubscribe())
+	c.nc.Close()
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("cluster: close: %w", err)
+	}
+	return nil
+}

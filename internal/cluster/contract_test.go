@@ -1,0 +1,148 @@
+package cluster
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/fanout-dev/fanout/internal/engine"
+	"github.com/nats-io/nats.go"
+)
+
+// The contract: a job run through the cluster gives exactly what the local
+// pool gives. Both runners go through one suite.
+
+// cube is the job of the suite: it fails on negatives, panics on 13, and
+// fails transiently the first time it sees a multiple of 7.
+type cube struct {
+	mu   sync.Mutex
+	seen map[int]bool
+}
+
+func (c *cube) job() engine.Job[int, int] {
+	return engine.Job[int, int]{Name: "cube", Run: func(_ context.Context, n int) (int, error) {
+		switch {
+		case n < 0:
+			return 0, fmt.Errorf("negative input %d", n)
+		case n == 13:
+			panic("unlucky")
+		case n%7 == 0:
+			c.mu.Lock()
+			first := !c.seen[n]
+			c.seen[n] = true
+			c.mu.Unlock()
+			if first {
+				return 0, engine.Transient(errors.New("try again"))
+			}
+		}
+		return n * n * n, nil
+	}}
+}
+
+// runner gives the function the engine calls for a job: the job itself, or
+// a remote call to a worker.
+type runner func(t *testing.T, j engine.Job[int, int]) engine.Func[int, int]
+
+func localRunner(_ *testing.T, j engine.Job[int, int]) engine.Func[int, int] { return j.Run }
+
+// clusterRunner starts an embedded server and two workers (as on two
+// machines) and returns the job run remotely.
+func clusterRunner(t *testing.T, j engine.Job[int, int]) engine.Func[int, int] {
+	url := startServer(t)
+	for range 2 {
+		startWorker(t, url, map[string]engine.RawFunc{j.Name: j.Raw()}, Config{})
+	}
+	c, err := Dial(context.Background(), url, Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return Remote[int, int](c, j.Name)
+}
+
+func startServer(t *testing.T) string {
+	t.Helper()
+	s, err := StartServer(context.Background(), ServerConfig{StoreDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Shutdown)
+	return s.URL()
+}
+
+// startWorker runs a Worker until the test ends; it returns a function
+// that stops it early.
+func startWorker(t *testing.T, url string, jobs map[string]engine.RawFunc, cfg Config) context.CancelFunc {
+	t.Helper()
+	nc, err := nats.Connect(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	w := &Worker{Jobs: jobs, Workers: 3, Config: cfg}
+	go func() { done <- w.Serve(ctx, nc) }()
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("worker: %v", err)
+			}
+			nc.Close()
+		})
+	}
+	t.Cleanup(stop)
+	return stop
+}
+
+func TestContract(t *testing.T) {
+	for name, run := range map[string]runner{"local": localRunner, "cluster": clusterRunner} {
+		t.Run(name, func(t *testing.T) {
+			c := &cube{seen: map[int]bool{}}
+			fn := run(t, c.job())
+			inputs := func(yield func(int) bool) {
+				for i := -2; i < 200; i++ {
+					if !yield(i) {
+						return
+					}
+				}
+			}
+			var got []engine.Result[int, int]
+			sum, err := engine.Run(context.Background(), inputs, fn, engine.Options{Workers: 8, Ordered: true, Retries: 1, Backoff: time.Millisecond},
+				func(r engine.Result[int, int]) bool { got = append(got, r); return true })
+			if err != nil {
+				t.Fatal(err)
+			}
+			if sum.Inputs != 202 || sum.Failed != 3 || sum.OK != 199 {
+				t.Fatalf("summary %+v, want 202 inputs, 199 ok, 3 failed", sum)
+			}
+			for i, r := range got {
+				n := i - 2
+				switch {
+				case r.In != n:
+					t.Fatalf("result %d is for input %d, want %d", i, r.In, n)
+				case n < 0:
+					if r.Err == nil || r.Err.Error() != fmt.Sprintf("negative input %d", n) {
+						t.Fatalf("input %d: err %v, want the job's own message", n, r.Err)
+					}
+				case n == 13:
+					if r.Err == nil || !strings.Contains(r.Err.Error(), "panic: unlucky") {
+						t.Fatalf("input 13: err %v, want the panic", r.Err)
+					}
+				default:
+					if r.Err != nil || r.Out != n*n*n {
+						t.Fatalf("input %d: %d, %v; want %d", n, r.Out, r.Err, n*n*n)
+					}
+					if n%7 == 0 && r.Attempts != 2 {
+						t.Fatalf("input %d: %d attempts, want 2 (a transient error retried)", n, r.Attempts)
+					}
+				}
+			}
+		})
+	}
+}
