@@ -1,8 +1,8 @@
 package prime
 
 import (
-	"encoding/binary"
 	"sync"
+	"unsafe"
 )
 
 // The smallest sieving primes are crossed off by copying repeating
@@ -68,14 +68,18 @@ func presieve(buf []byte, first uint64) {
 	// Four groups at once, eight bytes at a time.
 	b, c, d, e := rest[0], rest[1], rest[2], rest[3]
 	ob, oc, od, oe := offs[0], offs[1], offs[2], offs[3]
+	// Unchecked 8-byte loads and stores: i+8 <= len(buf), and every
+	// offset is below its period, with 8 readable bytes past the period.
+	pb := unsafe.Pointer(unsafe.SliceData(b.data))
+	pc := unsafe.Pointer(unsafe.SliceData(c.data))
+	pd := unsafe.Pointer(unsafe.SliceData(d.data))
+	pe := unsafe.Pointer(unsafe.SliceData(e.data))
+	out := unsafe.Pointer(unsafe.SliceData(buf))
 	i := 0
 	for ; i+8 <= len(buf); i += 8 {
-		x := binary.LittleEndian.Uint64(buf[i:]) |
-			binary.LittleEndian.Uint64(b.data[ob:]) |
-			binary.LittleEndian.Uint64(c.data[oc:]) |
-			binary.LittleEndian.Uint64(d.data[od:]) |
-			binary.LittleEndian.Uint64(e.data[oe:])
-		binary.LittleEndian.PutUint64(buf[i:], x)
+		w := (*uint64)(unsafe.Add(out, i))
+		*w |= *(*uint64)(unsafe.Add(pb, ob)) | *(*uint64)(unsafe.Add(pc, oc)) |
+			*(*uint64)(unsafe.Add(pd, od)) | *(*uint64)(unsafe.Add(pe, oe))
 		if ob += 8; ob >= b.period {
 			ob -= b.period
 		}

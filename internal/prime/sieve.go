@@ -199,6 +199,12 @@ func (b *base) crossLarge(buf []byte, first uint64) {
 		}
 		var st smallState
 		st.j, st.k = firstCross(p, lo)
+		// Far out, most large primes have no multiple in buf: check the
+		// first one before making the full plan.
+		a, r := p/30, p%30
+		if p*st.j+a*wheel[st.k]+uint64(planTable[r].off[st.k]) >= end {
+			return true
+		}
 		c := planFor(p)
 		crossSegment(buf, first, p, &c, &st)
 		return true
@@ -208,16 +214,22 @@ func (b *base) crossLarge(buf []byte, first uint64) {
 // walkLarge calls f with each prime of the large bitmap from sqrtLo up, in
 // order, until f returns false.
 func (b *base) walkLarge(f func(p uint64) bool) {
-	for i := b.sqrtLo / 30; i < uint64(len(b.large)); i++ {
+	b.walkPrimes(b.sqrtLo, b.sqrt, f)
+}
+
+// walkPrimes calls f with each prime of the large bitmap in [from, to], in
+// order, until f returns false.
+func (b *base) walkPrimes(from, to uint64, f func(p uint64) bool) {
+	for i := from / 30; i < uint64(len(b.large)); i++ {
 		free := ^b.large[i]
 		for free != 0 {
 			k := bits.TrailingZeros8(free)
 			free &= free - 1
 			p := 30*i + wheel[k]
-			if p < b.sqrtLo {
+			if p < from {
 				continue
 			}
-			if p > b.sqrt || !f(p) {
+			if p > to || !f(p) {
 				return
 			}
 		}

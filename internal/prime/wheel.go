@@ -31,13 +31,31 @@ type crossPlan struct {
 }
 
 func planFor(p uint64) crossPlan {
+	// p = 30a + r, so p·w/30 = a·w + r·w/30: only the second part depends
+	// on the residue, and it comes from a table.
+	a, t := p/30, &planTable[p%30]
 	var c crossPlan
 	for k, w := range wheel {
-		c.off[k] = p * w / 30
-		c.mask[k] = 1 << uint(wheelBit[p*w%30])
+		c.off[k] = a*w + uint64(t.off[k])
 	}
+	c.mask = t.mask
 	return c
 }
+
+// planTable holds, for each residue r prime to 30, r·w/30 and the bit of
+// r·w mod 30 for each wheel residue w.
+var planTable = func() (t [30]struct {
+	off  [8]uint8
+	mask [8]byte
+}) {
+	for _, r := range wheel {
+		for k, w := range wheel {
+			t[r].off[k] = uint8(r * w / 30)
+			t[r].mask[k] = 1 << uint(wheelBit[r*w%30])
+		}
+	}
+	return t
+}()
 
 // firstCross returns the period j and lane k of the first multiple p·q of p
 // with q >= max(p, ceil(from/p)) and q prime to 30.
@@ -46,14 +64,25 @@ func firstCross(p, from uint64) (j uint64, k int) {
 	if hi, lo := bits.Mul64(q, p); hi == 0 && lo < from {
 		q++
 	}
-	j, t := q/30, q%30
-	for k = 0; k < 8; k++ {
-		if wheel[k] >= t {
-			return j, k
+	j, k = q/30, int(laneFrom[q%30])
+	if k == 8 {
+		return j + 1, 0
+	}
+	return j, k
+}
+
+// laneFrom[t] is the first wheel lane k with wheel[k] >= t, or 8.
+var laneFrom = func() (l [30]uint8) {
+	for t := range l {
+		l[t] = 8
+		for k := 7; k >= 0; k-- {
+			if wheel[k] >= uint64(t) {
+				l[t] = uint8(k)
+			}
 		}
 	}
-	return j + 1, 0
-}
+	return l
+}()
 
 // SmallPrimes returns the primes up to limit, in order, by a plain sieve
 // of the odd numbers. It is meant for limits up to a few million.
