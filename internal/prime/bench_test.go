@@ -90,10 +90,10 @@ func BenchmarkCount1e9(b *testing.B) {
 	}
 }
 
-// BenchmarkSieveSpan1e10: one 2 MiB span just below 10^10, the unit of
+// BenchmarkSieveSpan1e10: one 1 MiB span just below 10^10, the unit of
 // work of `fanout primes --range 0..1e10 --count`.
 func BenchmarkSieveSpan1e10(b *testing.B) {
-	s := Span{Lo: 1e10 - 30<<21, Hi: 1e10}
+	s := Span{Lo: 1e10 - 30<<20, Hi: 1e10}
 	for b.Loop() {
 		if _, err := SieveSpan(context.Background(), s); err != nil {
 			b.Fatal(err)

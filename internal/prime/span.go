@@ -166,7 +166,7 @@ func Spans(lo, hi uint64, list bool, workers int) iter.Seq[Span] {
 func spanWidth(lo, hi uint64, list bool, workers int) uint64 {
 	const (
 		minWidth   = 30 * segmentBytes // one segment
-		countWidth = 30 << 21          // 2 MiB of sieve, to stay in L2
+		countWidth = 30 << 20          // 1 MiB of sieve, to stay in L2
 		listWidth  = 30 << 18          // ~3 MB of output near 10^10
 	)
 	total := hi - lo
