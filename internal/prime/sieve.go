@@ -1,6 +1,7 @@
 package prime
 
 import (
+	"context"
 	"math"
 	"math/bits"
 	"sync"
@@ -56,7 +57,7 @@ func newBase(limit uint64) *base {
 		inner := &base{}
 		inner.small, inner.plans = sievingPrimes(isqrt(r))
 		b.large = make([]byte, r/30+1)
-		inner.sieveBytes(b.large, 0)
+		inner.sieveBytes(context.Background(), b.large, 0)
 		b.sqrtLo = smallMax + 1
 	}
 	return b
@@ -78,8 +79,9 @@ func sievingPrimes(limit uint64) ([]uint64, []crossPlan) {
 
 // sieveBytes marks the composites in buf, which stands for the numbers of
 // bytes first, first+1, ... Every composite whose least prime factor is at
-// most b.sqrt is marked; the caller makes sure that covers buf.
-func (b *base) sieveBytes(buf []byte, first uint64) {
+// most b.sqrt is marked; the caller makes sure that covers buf. It stops
+// early, with ctx's error, when ctx is cancelled.
+func (b *base) sieveBytes(ctx context.Context, buf []byte, first uint64) error {
 	presieve(buf, first)
 	lo := first * 30
 	state := make([]smallState, len(b.small))
@@ -87,6 +89,9 @@ func (b *base) sieveBytes(buf []byte, first uint64) {
 		state[i].j, state[i].k = firstCross(p, lo)
 	}
 	for s := 0; s < len(buf); s += segmentBytes {
+		if s%(64*segmentBytes) == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
 		seg := buf[s:min(s+segmentBytes, len(buf))]
 		segFirst := first + uint64(s)
 		for i, p := range b.small {
@@ -94,8 +99,9 @@ func (b *base) sieveBytes(buf []byte, first uint64) {
 		}
 	}
 	if b.large != nil {
-		b.crossLarge(buf, first)
+		return b.crossLarge(ctx, buf, first)
 	}
+	return nil
 }
 
 // smallState is where a small prime's crossing stopped: period j, lane k.
@@ -186,15 +192,21 @@ func crossPeriods(seg []byte, rel, p, j uint64, c *crossPlan) (uint64, uint64) {
 // crossLarge marks, in buf (from absolute byte first), the multiples of
 // every prime in the large bitmap. Each such prime has few multiples per
 // segment, so it is walked once for the whole buffer.
-func (b *base) crossLarge(buf []byte, first uint64) {
+func (b *base) crossLarge(ctx context.Context, buf []byte, first uint64) error {
 	lo := first * 30
 	end := first + uint64(len(buf)) // absolute byte past buf
 	hiNum := uint64(math.MaxUint64)
 	if h, l := bits.Mul64(end, 30); h == 0 {
 		hiNum = l - 1
 	}
+	var err error
+	n := 0
 	b.walkLarge(func(p uint64) bool {
 		if hi, sq := bits.Mul64(p, p); hi != 0 || sq > hiNum {
+			return false
+		}
+		if n++; n%(1<<20) == 0 && ctx.Err() != nil {
+			err = ctx.Err()
 			return false
 		}
 		var st smallState
@@ -209,6 +221,7 @@ func (b *base) crossLarge(buf []byte, first uint64) {
 		crossSegment(buf, first, p, &c, &st)
 		return true
 	})
+	return err
 }
 
 // walkLarge calls f with each prime of the large bitmap from sqrtLo up, in

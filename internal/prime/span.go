@@ -3,6 +3,7 @@ package prime
 import (
 	"context"
 	"encoding/binary"
+	"fmt"
 	"iter"
 	"math"
 	"math/bits"
@@ -30,6 +31,10 @@ var RangeJob = engine.Job[Span, SpanResult]{Name: "primes-range", Run: SieveSpan
 
 var bufPool sync.Pool // of *[]byte sieve buffers
 
+// MaxSpan is the widest Span that SieveSpan sieves (a 143 MB buffer);
+// Spans never makes wider ones.
+const MaxSpan = 1 << 32
+
 // SieveSpan counts, and when s.List is set lists, the primes in s by a
 // segmented sieve of Eratosthenes on a mod-30 wheel.
 func SieveSpan(ctx context.Context, s Span) (SpanResult, error) {
@@ -51,6 +56,9 @@ func SieveSpan(ctx context.Context, s Span) (SpanResult, error) {
 	if s.Hi-s.Lo < isqrt(s.Hi)/directRatio {
 		return testSpan(ctx, s, res)
 	}
+	if s.Hi-s.Lo >= MaxSpan {
+		return SpanResult{}, fmt.Errorf("prime: span %d..%d is wider than %d: split it with Spans", s.Lo, s.Hi, uint64(MaxSpan))
+	}
 	first, last := s.Lo/30, s.Hi/30
 	n := int(last - first + 1)
 	bp, _ := bufPool.Get().(*[]byte)
@@ -61,7 +69,9 @@ func SieveSpan(ctx context.Context, s Span) (SpanResult, error) {
 	buf := (*bp)[:n]
 	defer bufPool.Put(bp)
 
-	baseFor(s.Hi).sieveBytes(buf, first)
+	if err := baseFor(s.Hi).sieveBytes(ctx, buf, first); err != nil {
+		return SpanResult{}, err
+	}
 	// Numbers outside [Lo, Hi] in the end bytes count as composite.
 	for k, w := range wheel {
 		if w < s.Lo%30 {

@@ -104,3 +104,25 @@ func TestCountBillion(t *testing.T) {
 		t.Fatalf("pi(10^9) = %d, %v; want 50847534", got, err)
 	}
 }
+
+func TestSieveSpanLimits(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := SieveSpan(ctx, Span{Lo: 0, Hi: 1e9}); err == nil {
+		t.Error("SieveSpan on a cancelled context succeeded")
+	}
+	if _, err := SieveSpan(context.Background(), Span{Lo: 0, Hi: math.MaxUint64}); err == nil {
+		t.Error("SieveSpan over all of uint64 in one span succeeded")
+	}
+	if r, err := SieveSpan(context.Background(), Span{Lo: 10, Hi: 5}); err != nil || r.Count != 0 {
+		t.Errorf("empty span: %+v, %v", r, err)
+	}
+}
+
+// A remote worker runs the range job on JSON.
+func TestRangeJobRaw(t *testing.T) {
+	out, err := RangeJob.Raw()(context.Background(), []byte(`{"lo":90,"hi":110,"list":true}`))
+	if err != nil || string(out) != `{"count":5,"primes":[97,101,103,107,109]}` {
+		t.Fatalf("RangeJob.Raw = %s, %v", out, err)
+	}
+}
