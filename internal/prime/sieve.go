@@ -201,6 +201,10 @@ func (b *base) crossLarge(ctx context.Context, buf []byte, first uint64) error {
 	}
 	var err error
 	n := 0
+	var far *farMarks
+	if len(buf) > 4*blockBytes {
+		far = newFarMarks(buf)
+	}
 	b.walkLarge(func(p uint64) bool {
 		if hi, sq := bits.Mul64(p, p); hi != 0 || sq > hiNum {
 			return false
@@ -217,11 +221,68 @@ func (b *base) crossLarge(ctx context.Context, buf []byte, first uint64) error {
 		if p*st.j+a*wheel[st.k]+uint64(planTable[r].off[st.k]) >= end {
 			return true
 		}
+		if far != nil && p > blockBytes {
+			far.add(p, st.j, st.k, first, end)
+			return true
+		}
 		c := planFor(p)
 		crossSegment(buf, first, p, &c, &st)
 		return true
 	})
+	if far != nil {
+		far.flush()
+	}
 	return err
+}
+
+// blockBytes is the block of a wide buffer that the sparse multiples of
+// the largest primes are gathered for, so that marking them hits the L2
+// cache instead of memory.
+const blockBytes = 1 << 20
+
+// farMarks gathers the multiples of primes above blockBytes, per block of
+// the buffer, and marks them a block at a time.
+type farMarks struct {
+	buf    []byte
+	blocks [][]uint32 // per block: byte offset << 3 | bit
+	queued int
+}
+
+func newFarMarks(buf []byte) *farMarks {
+	return &farMarks{buf: buf, blocks: make([][]uint32, (len(buf)+blockBytes-1)/blockBytes)}
+}
+
+// add queues the multiples of p from period j, lane k on, below absolute
+// byte end; buf starts at absolute byte first.
+func (f *farMarks) add(p, j uint64, k int, first, end uint64) {
+	a, t := p/30, &planTable[p%30]
+	for pj := p * j; pj < end; pj += p {
+		for ; k < 8; k++ {
+			pos := pj + a*wheel[k] + uint64(t.off[k])
+			if pos >= end {
+				return
+			}
+			rel := pos - first
+			blk := rel / blockBytes
+			f.blocks[blk] = append(f.blocks[blk], uint32(rel)<<3|uint32(bits.TrailingZeros8(t.mask[k])))
+			if f.queued++; f.queued >= 1<<20 {
+				f.flush()
+			}
+		}
+		k = 0
+	}
+}
+
+// flush marks every queued multiple, block by block.
+func (f *farMarks) flush() {
+	buf := f.buf
+	for i, q := range f.blocks {
+		for _, e := range q {
+			buf[e>>3] |= 1 << (e & 7)
+		}
+		f.blocks[i] = q[:0]
+	}
+	f.queued = 0
 }
 
 // walkLarge calls f with each prime of the large bitmap from sqrtLo up, in

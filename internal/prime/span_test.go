@@ -126,3 +126,24 @@ func TestRangeJobRaw(t *testing.T) {
 		t.Fatalf("RangeJob.Raw = %s, %v", out, err)
 	}
 }
+
+// A wide span gathers the multiples of its largest primes by block; narrow
+// spans mark them at once. Both must find the same primes.
+func TestSieveWideSpanMatchesNarrow(t *testing.T) {
+	lo, hi := uint64(1e14), uint64(1e14+2e8)
+	wide, err := SieveSpan(context.Background(), Span{Lo: lo, Hi: hi})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var narrow uint64
+	for a := lo; a <= hi; a += 30 << 20 {
+		r, err := SieveSpan(context.Background(), Span{Lo: a, Hi: min(a+30<<20-1, hi)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		narrow += r.Count
+	}
+	if wide.Count != narrow || wide.Count == 0 {
+		t.Fatalf("primes in [%d, %d]: one wide span %d, narrow spans %d", lo, hi, wide.Count, narrow)
+	}
+}
