@@ -2,6 +2,8 @@ package prime
 
 import (
 	"context"
+	"math/big"
+	"math/bits"
 	"math/rand/v2"
 	"strconv"
 	"testing"
@@ -109,5 +111,25 @@ func BenchmarkSieveSpanFarOut(b *testing.B) {
 		if _, err := SieveSpan(context.Background(), s); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkIsPrimeBig2048: random odd 2048-bit numbers, about 1 in 700
+// prime; most fall to trial division, the rest to Baillie-PSW.
+func BenchmarkIsPrimeBig2048(b *testing.B) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	xs := make([]*big.Int, 256)
+	for i := range xs {
+		words := make([]big.Word, 2048/bits.UintSize)
+		for j := range words {
+			words[j] = big.Word(rng.Uint64())
+		}
+		x := new(big.Int).SetBits(words)
+		xs[i] = x.SetBit(x, 2047, 1).SetBit(x, 0, 1)
+	}
+	i := 0
+	for b.Loop() {
+		IsPrimeBig(xs[i%len(xs)])
+		i++
 	}
 }
