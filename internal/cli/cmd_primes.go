@@ -2,12 +2,14 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"iter"
 	"os"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/spf13/cobra"
@@ -117,6 +119,11 @@ func runPrimes(ctx context.Context, g *Globals, o primesOptions, args []string) 
 			return checkedChunk{v: v, out: buf}, nil
 		},
 	}
+	// --halt-on-error stops at the first bad line: the engine's items are
+	// chunks, which succeed even when some of their lines are bad.
+	ctx, halt := context.WithCancelCause(ctx)
+	defer halt(nil)
+	halted := false
 	numbers := 0
 	err = Drive(ctx, g, Task[prime.Chunk, checkedChunk]{
 		Job:         job,
@@ -126,16 +133,33 @@ func runPrimes(ctx context.Context, g *Globals, o primesOptions, args []string) 
 		NoInput:     "no numbers: " + in.describe() + " is empty",
 		SelfCounted: true,
 		Emit: func(r engine.Result[prime.Chunk, checkedChunk], rep *Report) error {
+			if halted {
+				return nil
+			}
 			if r.Err != nil {
 				rep.Fail(chunkName(r.In), r.Err)
 				return nil
 			}
 			defer outPool.Put(r.Out.out)
-			for _, e := range r.Out.v.Errors {
+			v := r.Out.v
+			if g.HaltOnError && len(v.Errors) > 0 {
+				// Print the chunk up to its first bad line, then stop.
+				rep.Fail(lineName(r.In.Source, v.Errors[0].Line), fmt.Errorf("%q: %s", v.Errors[0].Input, v.Errors[0].Reason))
+				halted = true
+				halt(errHaltedOnBadLine)
+				upTo := v.Errors[0].Line - r.In.First + 1 // lines, the bad one included
+				part := r.In
+				part.Text = part.Text[:lineOffset(part.Text, upTo)]
+				prefix := prime.Verdicts{Codes: v.Codes[:upTo], Errors: v.Errors[:1]}
+				rep.OK(upTo - 1 - strings.Count(prefix.Codes, string(rune(prime.CodeBlank))))
+				_, err := g.Stdout.Write(prime.AppendResults(nil, part, prefix, format))
+				return err
+			}
+			for _, e := range v.Errors {
 				rep.Fail(lineName(r.In.Source, e.Line), fmt.Errorf("%q: %s", e.Input, e.Reason))
 			}
-			rep.OK(r.Out.v.Numbers)
-			numbers += r.Out.v.Numbers + len(r.Out.v.Errors)
+			rep.OK(v.Numbers)
+			numbers += v.Numbers + len(v.Errors)
 			_, err := g.Stdout.Write(*r.Out.out)
 			return err
 		},
@@ -146,10 +170,24 @@ func runPrimes(ctx context.Context, g *Globals, o primesOptions, args []string) 
 			err = errReported{in.err}
 		}
 	}
+	if halted {
+		return errReported{errHaltedOnBadLine}
+	}
 	if err == nil && numbers == 0 {
 		return Usagef("no numbers: %s held only blank lines", in.describe())
 	}
 	return err
+}
+
+var errHaltedOnBadLine = errors.New("halted at the first bad line (--halt-on-error)")
+
+// lineOffset returns the byte offset of line i (from 0) of text.
+func lineOffset(text string, i int) int {
+	off := 0
+	for ; i > 0; i-- {
+		off += strings.IndexByte(text[off:], '\n') + 1
+	}
+	return off
 }
 
 // checkedChunk is a chunk's verdicts with its output already rendered by

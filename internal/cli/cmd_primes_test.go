@@ -34,6 +34,8 @@ func TestPrimesCommand(t *testing.T) {
 		{name: "json keeps bad lines", stdin: "2\n31.0\n", args: []string{"--json"},
 			out: "{\"n\":\"2\",\"prime\":true}\n{\"line\":2,\"input\":\"31.0\",\"error\":\"not an integer\"}\n",
 			err: "line 2: \"31.0\": not an integer\n", code: 1},
+		{name: "halt on the first bad line", stdin: "7\n8\nxx\n9\nyy\n", args: []string{"--halt-on-error"},
+			out: "7 is prime: true\n8 is prime: false\n", err: "line 3: \"xx\": not an integer\n", code: 1},
 		{name: "primes only", stdin: "1\n2\n3\n4\n5\n", args: []string{"-p"}, out: "2\n3\n5\n"},
 		{name: "empty stdin", stdin: "", err: "fanout: no numbers: standard input is empty\n", code: 2},
 		{name: "blank stdin", stdin: "\n  \n", err: "fanout: no numbers: standard input held only blank lines\n", code: 2},
