@@ -56,7 +56,19 @@ func (w *Worker) serve(ctx context.Context, nc *nats.Conn) error {
 	if err != nil {
 		return fmt.Errorf("cluster: pull tasks: %w", err)
 	}
-	stop := context.AfterFunc(ctx, msgs.Stop)
+	// On cancellation, stop pulling (and make sure the server knows) before
+	// cancelling the running tasks, so that the tasks handed back go to
+	// another worker and not to this one's lapsed pull request.
+	runCtx, cancelRun := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelRun()
+	// Acks and naks are plain publishes: make sure they left before the
+	// caller closes the connection.
+	defer nc.FlushTimeout(time.Second)
+	stop := context.AfterFunc(ctx, func() {
+		msgs.Stop()
+		_ = nc.FlushTimeout(time.Second)
+		cancelRun()
+	})
 	defer stop()
 	defer msgs.Stop()
 
@@ -78,7 +90,7 @@ func (w *Worker) serve(ctx context.Context, nc *nats.Conn) error {
 	run := func(ctx context.Context, m jetstream.Msg) (string, error) {
 		return w.handle(ctx, nc, cfg, m)
 	}
-	_, err = engine.Run(ctx, iter.Seq[jetstream.Msg](tasks), run, engine.Options{Workers: workers},
+	_, err = engine.Run(runCtx, iter.Seq[jetstream.Msg](tasks), run, engine.Options{Workers: workers},
 		func(r engine.Result[jetstream.Msg, string]) bool {
 			if w.OnTask != nil {
 				w.OnTask(r.Out, r.Err)
