@@ -106,11 +106,25 @@ func runPrimes(ctx context.Context, g *Globals, o primesOptions, args []string) 
 	defer closeAll()
 
 	format := prime.Format{JSON: g.JSON, PrimesOnly: o.PrimesOnly}
+	onWorkers, doneRemote, err := remote(ctx, g, prime.Job)
+	if err != nil {
+		return err
+	}
+	defer doneRemote()
 	job := engine.Job[prime.Chunk, checkedChunk]{
 		Name: prime.Job.Name,
 		Run: func(ctx context.Context, c prime.Chunk) (checkedChunk, error) {
 			buf := outPool.Get().(*[]byte)
-			v, out, err := prime.CheckAppend(ctx, c, format, (*buf)[:0])
+			var v prime.Verdicts
+			var out []byte
+			var err error
+			if onWorkers != nil { // --nats: workers check, this process renders
+				if v, err = onWorkers(ctx, c); err == nil {
+					out = prime.AppendResults((*buf)[:0], c, v, format)
+				}
+			} else {
+				v, out, err = prime.CheckAppend(ctx, c, format, (*buf)[:0])
+			}
 			*buf = out
 			if err != nil {
 				outPool.Put(buf)
@@ -118,6 +132,9 @@ func runPrimes(ctx context.Context, g *Globals, o primesOptions, args []string) 
 			}
 			return checkedChunk{v: v, out: buf}, nil
 		},
+	}
+	if onWorkers != nil {
+		job.Workers = remoteInFlight
 	}
 	// --halt-on-error stops at the first bad line: the engine's items are
 	// chunks, which succeed even when some of their lines are bad.
@@ -311,10 +328,18 @@ func runPrimeRange(ctx context.Context, g *Globals, o primesOptions) error {
 		total++
 	}
 	json := g.JSON
+	sieve, doneRemote, err := remote(ctx, g, prime.RangeJob)
+	if err != nil {
+		return err
+	}
+	defer doneRemote()
+	if sieve == nil {
+		sieve = prime.SieveSpan
+	}
 	job := engine.Job[prime.Span, sievedSpan]{
 		Name: prime.RangeJob.Name,
 		Run: func(ctx context.Context, s prime.Span) (sievedSpan, error) {
-			r, err := prime.SieveSpan(ctx, s)
+			r, err := sieve(ctx, s)
 			if err != nil || !list {
 				return sievedSpan{count: r.Count}, err
 			}
@@ -327,7 +352,7 @@ func runPrimeRange(ctx context.Context, g *Globals, o primesOptions) error {
 		Inputs:  spans,
 		Total:   total,
 		Ordered: !o.Unordered,
-		Noun:    "spans",
+		Noun:    "range segments",
 		NoInput: "empty range",
 		Name:    func(s prime.Span) string { return fmt.Sprintf("span %d..%d", s.Lo, s.Hi) },
 		Emit: func(r engine.Result[prime.Span, sievedSpan], _ *Report) error {

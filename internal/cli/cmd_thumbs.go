@@ -82,6 +82,9 @@ reported before any work and nothing is done.
 
 // runThumbs runs the thumbs job; tests call it without cobra.
 func runThumbs(ctx context.Context, g *Globals, o thumbsOptions, args []string) error {
+	if g.NATS != "" {
+		return Usagef("usage: thumbs runs only locally (--nats): its images and thumbnails are files on this machine")
+	}
 	boxes, err := thumb.ParseBoxes(o.Sizes)
 	if err != nil {
 		return Usagef("usage: %v", err)

@@ -146,8 +146,16 @@ func runTitles(ctx context.Context, g *Globals, o titlesOptions, args []string) 
 	})
 	job := f.Job()
 	job.Workers = o.Concurrency
+	onWorkers, doneRemote, err := remote(ctx, g, job)
+	if err != nil {
+		return err
+	}
+	defer doneRemote()
+	if onWorkers != nil { // --nats: the workers fetch, with their own settings
+		job.Run = onWorkers
+	}
 	g.Jobs = o.Concurrency // -c sets the concurrency of this job
-	err := Drive(ctx, g, Task[string, title.Page]{
+	err = Drive(ctx, g, Task[string, title.Page]{
 		Job:     job,
 		Inputs:  in.All(),
 		Ordered: o.Ordered,

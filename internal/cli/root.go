@@ -23,6 +23,7 @@ type Globals struct {
 	Quiet        bool   // --quiet: no summary line, no progress bar
 	Retries      int    // --retries: extra attempts for transient errors
 	HaltOnError  bool   // --halt-on-error: stop at the first failed item
+	NATS         string // --nats: run the items on cluster workers through this server
 	Stdin        io.Reader
 	Stdout       *bufio.Writer // buffered; the driver flushes it
 	Stderr       io.Writer
@@ -99,6 +100,7 @@ stderr naming the item and the reason, and the exit status tells the truth.
 	pf.BoolVarP(&g.Quiet, "quiet", "q", false, "print no progress bar and no summary line")
 	pf.IntVar(&g.Retries, "retries", 0, "extra attempts for an item whose error is transient")
 	pf.BoolVar(&g.HaltOnError, "halt-on-error", false, "stop at the first item that fails")
+	pf.StringVar(&g.NATS, "nats", os.Getenv("FANOUT_NATS"), "run items on 'fanout worker' processes through this NATS server, e.g. nats://host:4222 (default $FANOUT_NATS)")
 	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
 		switch g.Progress {
 		case "auto", "always", "never":
@@ -115,6 +117,8 @@ stderr naming the item and the reason, and the exit status tells the truth.
 		newPrimesCmd(g),
 		newTitlesCmd(g),
 		newVersionCmd(g),
+		newWorkerCmd(g),
+		newBrokerCmd(g),
 	)
 	root.Args = cobra.NoArgs // an unknown subcommand is a usage error
 	root.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }

@@ -1,0 +1,143 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/fanout-dev/fanout/internal/cluster"
+	"github.com/fanout-dev/fanout/internal/engine"
+	"github.com/fanout-dev/fanout/internal/prime"
+	"github.com/fanout-dev/fanout/internal/title"
+	"github.com/nats-io/nats.go"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+)
+
+// workerJobs are the jobs a worker runs for submitters: the very functions
+// the local pool runs. thumbs is not among them: its inputs and outputs are
+// files on the submitter's machine.
+func workerJobs() map[string]engine.RawFunc {
+	titles := title.Job()
+	return map[string]engine.RawFunc{
+		prime.Job.Name:      prime.Job.Raw(),
+		prime.RangeJob.Name: prime.RangeJob.Raw(),
+		titles.Name:         titles.Raw(),
+	}
+}
+
+type workerOptions struct {
+	Verbose bool
+}
+
+func (o *workerOptions) AddFlags(f *pflag.FlagSet) {
+	f.BoolVarP(&o.Verbose, "verbose", "v", false, "print one line per task on stderr")
+}
+
+func newWorkerCmd(g *Globals) *cobra.Command {
+	var o workerOptions
+	cmd := &cobra.Command{
+		Use:   "worker --nats URL",
+		Short: "Run tasks for 'fanout primes|titles --nats URL' on this machine",
+		Long: `Take tasks from the NATS JetStream server given with --nats and run them,
+-j at a time (default: 16), until Ctrl-C. Start as many workers, on as many
+machines, as you like: they share one work queue. A submitter started with
+the same --nats hands its items to them and prints the results as if it
+had run them itself. Workers run the primes and titles jobs with their
+default settings; thumbs runs only locally, since its files live on the
+submitter's machine.
+
+A task whose worker stops is handed to another worker; a worker stopped
+with Ctrl-C hands its running tasks back.`,
+		Example: `  fanout broker --listen 0.0.0.0:4222 &     # or any NATS server with JetStream
+  fanout worker --nats nats://broker:4222    # on every machine
+  seq 1 10000000 | fanout primes --nats nats://broker:4222 -p | wc -l`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runWorker(cmd.Context(), g, o)
+		},
+	}
+	o.AddFlags(cmd.Flags())
+	return cmd
+}
+
+func runWorker(ctx context.Context, g *Globals, o workerOptions) error {
+	if g.NATS == "" {
+		return Usagef("usage: worker needs --nats URL (or $FANOUT_NATS)")
+	}
+	nc, err := nats.Connect(g.NATS, nats.Name("fanout worker"), nats.MaxReconnects(-1), nats.Timeout(5*time.Second))
+	if err != nil {
+		return fmt.Errorf("worker: connect to %s: %w", g.NATS, err)
+	}
+	defer nc.Close()
+	workers := g.Jobs
+	if workers == 0 {
+		workers = 16
+	}
+	var done, failed int
+	w := &cluster.Worker{Jobs: workerJobs(), Workers: workers, OnTask: func(job string, err error) {
+		done++
+		if err != nil {
+			failed++
+		}
+		if o.Verbose {
+			g.Warnf("%s task: %v", job, errOrOK(err))
+		}
+	}}
+	if !g.Quiet {
+		g.Warnf("fanout worker: taking tasks from %s, %d at a time", nc.ConnectedUrlRedacted(), workers)
+	}
+	err = w.Serve(ctx, nc)
+	if !g.Quiet {
+		g.Warnf("fanout worker: ran %d tasks, %d of them failed", done, failed)
+	}
+	if err != nil {
+		return fmt.Errorf("worker: %w", err)
+	}
+	return context.Cause(ctx)
+}
+
+func errOrOK(err error) any {
+	if err == nil {
+		return "ok"
+	}
+	return err
+}
+
+type brokerOptions struct {
+	Listen string
+	Store  string
+}
+
+func (o *brokerOptions) AddFlags(f *pflag.FlagSet) {
+	f.StringVar(&o.Listen, "listen", "127.0.0.1:4222", "host:port to listen on")
+	f.StringVar(&o.Store, "store", "", "folder for JetStream data, so that queued tasks survive a restart (default: a temporary folder)")
+}
+
+func newBrokerCmd(g *Globals) *cobra.Command {
+	var o brokerOptions
+	cmd := &cobra.Command{
+		Use:   "broker",
+		Short: "Run an embedded NATS JetStream server for workers and submitters",
+		Long: `Run a NATS server with JetStream in this process until Ctrl-C, so that
+'fanout worker' and 'fanout ... --nats' need nothing else installed. Any
+NATS server with JetStream enabled serves as well.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			s, err := cluster.StartServer(ctx, cluster.ServerConfig{Listen: o.Listen, StoreDir: o.Store})
+			if err != nil {
+				return err
+			}
+			defer s.Shutdown()
+			fmt.Fprintf(g.Stdout, "%s\n", s.URL())
+			if err := g.Stdout.Flush(); err != nil {
+				return err
+			}
+			<-ctx.Done()
+			return context.Cause(ctx)
+		},
+	}
+	o.AddFlags(cmd.Flags())
+	return cmd
+}
