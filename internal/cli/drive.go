@@ -71,10 +71,9 @@ func Drive[In, Out any](ctx context.Context, g *Globals, t Task[In, Out]) error 
 		name = func(in In) string { return fmt.Sprint(in) }
 	}
 	rep := &Report{g: g}
+	// The bar counts what the report counts: items, even when the engine's
+	// items are chunks of them.
 	bar := g.startProgress(t.Noun, t.Total)
-	if bar != nil {
-		opts.OnProgress = bar.update
-	}
 
 	var writeErr error
 	sink := func(r engine.Result[In, Out]) bool {
@@ -100,6 +99,9 @@ func Drive[In, Out any](ctx context.Context, g *Globals, t Task[In, Out]) error 
 			} else {
 				rep.OK(1)
 			}
+		}
+		if bar != nil {
+			bar.update(rep.ok + rep.failed)
 		}
 		return true
 	}

@@ -3,11 +3,9 @@ package cli
 import (
 	"errors"
 	"io"
-	"sync/atomic"
 	"syscall"
 	"time"
 
-	"github.com/fanout-dev/fanout/internal/engine"
 	"github.com/vbauerster/mpb/v8"
 	"github.com/vbauerster/mpb/v8/decor"
 )
@@ -18,7 +16,7 @@ type progressBar struct {
 	p     *mpb.Progress
 	bar   *mpb.Bar
 	last  time.Time
-	done  atomic.Int64
+	done  int
 	total int
 }
 
@@ -28,7 +26,9 @@ func (g *Globals) startProgress(noun string, total int) *progressBar {
 	if !show || g.Quiet {
 		return nil
 	}
-	p := mpb.New(mpb.WithOutput(g.Stderr), mpb.WithWidth(32), mpb.WithRefreshRate(120*time.Millisecond))
+	// WithAutoRefresh: mpb draws on its own only on a terminal, and
+	// --progress always asks for a bar on a pipe or file too.
+	p := mpb.New(mpb.WithOutput(g.Stderr), mpb.WithWidth(32), mpb.WithRefreshRate(120*time.Millisecond), mpb.WithAutoRefresh())
 	name := decor.Name(noun+" ", decor.WC{W: len(noun) + 1})
 	var bar *mpb.Bar
 	if total > 0 {
@@ -46,19 +46,21 @@ func (g *Globals) startProgress(noun string, total int) *progressBar {
 	return &progressBar{g: g, p: p, bar: bar, total: total}
 }
 
-// update is engine.Options.OnProgress: it moves the bar at most every 50ms.
-func (b *progressBar) update(pr engine.Progress) {
+// update moves the bar to done items, at most every 50ms.
+func (b *progressBar) update(done int) {
+	b.done = done
 	now := time.Now()
-	if now.Sub(b.last) < 50*time.Millisecond && pr.Done != pr.Total {
+	if now.Sub(b.last) < 50*time.Millisecond && done != b.total {
 		return
 	}
 	b.last = now
-	b.bar.SetCurrent(int64(pr.Done))
+	b.bar.SetCurrent(int64(done))
 }
 
 // stop completes the bar (or drops it when the run did not finish) and
 // waits for its last frame.
 func (b *progressBar) stop(finished bool) {
+	b.bar.SetCurrent(int64(b.done))
 	if finished {
 		b.bar.SetTotal(-1, true)
 	} else {
