@@ -134,3 +134,25 @@ func TestExecuteVersion(t *testing.T) {
 		t.Fatalf("exit %d, stdout %q, stderr %q", code, out.String(), errb.String())
 	}
 }
+
+func TestDriveProgressBar(t *testing.T) {
+	g, _, errb := testGlobals()
+	g.Progress = "always"
+	task := atoiTask("1", "2", "3")
+	task.Total = 3
+	if err := Drive(context.Background(), g, task); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(errb.String(), "numbers 3 / 3") {
+		t.Fatalf("stderr %q shows no finished bar", errb.String())
+	}
+
+	g, _, errb = testGlobals()
+	g.Progress = "auto" // stderr is not a terminal here: no bar
+	if err := Drive(context.Background(), g, atoiTask("1")); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(errb.String(), "[") {
+		t.Fatalf("stderr %q has a bar although it is no terminal", errb.String())
+	}
+}
