@@ -77,8 +77,7 @@ func Drive[In, Out any](ctx context.Context, g *Globals, t Task[In, Out]) error 
 
 	var writeErr error
 	sink := func(r engine.Result[In, Out]) bool {
-		canceled := r.Err != nil && (r.Attempts == 0 || ctx.Err() != nil)
-		if canceled {
+		if r.Canceled {
 			return true
 		}
 		if t.Emit != nil {

@@ -19,6 +19,10 @@ type Result[In, Out any] struct {
 	Out      Out   // the output; meaningful only when Err is nil
 	Err      error // the item's own error, if it failed
 	Attempts int   // how many times the function ran (0 if never started)
+	// Canceled says that the item did not finish because the run was
+	// cancelled (by the context, the sink or HaltOnError): Err is then the
+	// cancellation, not a failure of the item.
+	Canceled bool
 }
 
 // Summary counts what a run did.
@@ -113,6 +117,7 @@ func Run[In, Out any](ctx context.Context, in iter.Seq[In], fn Func[In, Out], o 
 			sum.OK++
 		case r.Attempts == 0 || (ctx.Err() != nil && isCtxErr(r.Err)):
 			sum.Canceled++
+			r.Canceled = true
 		default:
 			sum.Failed++
 			if o.HaltOnError && firstErr == nil {

@@ -183,6 +183,21 @@ func TestRunHaltOnError(t *testing.T) {
 	if sum.Inputs >= 1_000_000 || len(got) != sum.Inputs || sum.Failed != 1 {
 		t.Fatalf("summary %+v with %d results: want an early stop, one failure, a result per input", sum, len(got))
 	}
+	failures, canceled := 0, 0
+	for _, r := range got {
+		switch {
+		case r.Canceled:
+			canceled++
+			if r.Err == nil {
+				t.Fatalf("item %d marked cancelled without an error", r.In)
+			}
+		case r.Err != nil:
+			failures++
+		}
+	}
+	if failures != 1 || canceled != sum.Canceled {
+		t.Fatalf("%d failures and %d cancelled results, want 1 and %d", failures, canceled, sum.Canceled)
+	}
 }
 
 func TestRunCancelMidRun(t *testing.T) {
