@@ -22,6 +22,9 @@ func remote[In, Out any](ctx context.Context, g *Globals, job engine.Job[In, Out
 	if err != nil {
 		return nil, nil, err
 	}
+	if n, err := c.Waiting(ctx); err == nil && n == 0 {
+		g.Warnf("fanout: no worker is listening on %s yet; tasks wait until one starts ('fanout worker --nats %s')", g.NATS, g.NATS)
+	}
 	return cluster.Remote[In, Out](c, job.Name), func() {
 		if err := c.Close(); err != nil {
 			g.Warnf("fanout: %v", err)

@@ -181,3 +181,18 @@ func (c *Client) Close() error {
 	}
 	return nil
 }
+
+// Waiting returns how many pull requests workers have open on the shared
+// consumer: zero means no worker is listening right now, and tasks will
+// queue until one starts.
+func (c *Client) Waiting(ctx context.Context) (int, error) {
+	cons, err := c.js.Consumer(ctx, c.cfg.Stream, c.cfg.Consumer)
+	if err != nil {
+		return 0, fmt.Errorf("cluster: consumer %s: %w", c.cfg.Consumer, err)
+	}
+	info, err := cons.Info(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("cluster: consumer %s: %w", c.cfg.Consumer, err)
+	}
+	return info.NumWaiting, nil
+}

@@ -133,3 +133,30 @@ func TestClosePurgesPendingTasks(t *testing.T) {
 		t.Fatalf("%d tasks left after Close, want 0", si.State.Msgs)
 	}
 }
+
+func TestWaitingCountsListeningWorkers(t *testing.T) {
+	url := startServer(t)
+	c, err := Dial(context.Background(), url, Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if n, err := c.Waiting(context.Background()); err != nil || n != 0 {
+		t.Fatalf("Waiting = %d, %v with no worker; want 0", n, err)
+	}
+	startWorker(t, url, map[string]engine.RawFunc{}, Config{})
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		n, err := c.Waiting(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("a started worker never shows as waiting")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
