@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"runtime"
+	"runtime/debug"
 	"slices"
 	"strings"
 
@@ -29,6 +32,7 @@ type thumbsOptions struct {
 	Recursive bool
 	Index     bool
 	PureGo    bool
+	MemoryMiB int64
 }
 
 func (o *thumbsOptions) AddFlags(f *pflag.FlagSet) {
@@ -43,6 +47,7 @@ func (o *thumbsOptions) AddFlags(f *pflag.FlagSet) {
 	f.BoolVarP(&o.Recursive, "recursive", "r", false, "walk folders all the way down, mirroring the tree under the output folder")
 	f.BoolVar(&o.Index, "index", false, "write index.html, a contact sheet of the thumbnails, in the output folder")
 	f.BoolVar(&o.PureGo, "pure-go", false, "decode JPEGs with Go's decoder even when libjpeg-turbo is present")
+	f.Int64Var(&o.MemoryMiB, "memory", 256, "aim to stay within this many MiB: large decodes wait for each other and Go's garbage collector works to this soft limit (unless GOMEMLIMIT is set)")
 }
 
 func newThumbsCmd(g *Globals) *cobra.Command {
@@ -121,16 +126,23 @@ func runThumbs(ctx context.Context, g *Globals, o thumbsOptions, args []string) 
 		return Usagef("no images: no files found in %s", strings.Join(args, ", "))
 	}
 
+	if o.MemoryMiB < 64 {
+		return Usagef("usage: --memory must be at least 64 (MiB), not %d", o.MemoryMiB)
+	}
 	mk := &thumb.Maker{
 		Options: thumb.Options{Boxes: boxes, MaxPixels: o.MaxPixels, NoRotate: o.NoRotate, PureGo: o.PureGo},
 		Encoder: thumb.Encoder{Format: format, Quality: o.Quality},
 		Force:   o.Force,
+		Budget:  thumb.NewBudget(decodeBudget(o.MemoryMiB, g.Jobs)),
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(o.MemoryMiB << 20))
 	}
 	var made, skipped, notImage int
 	var index []thumb.IndexEntry
 	err = Drive(ctx, g, Task[thumb.Item, thumb.Done]{
 		Job:     mk.Job(),
-		Inputs:  slices.Values(plan.Items),
+		Inputs:  mk.Budget.Schedule(ctx, plan.Items, mk.Options),
 		Total:   len(plan.Items),
 		Noun:    "images",
 		NoInput: "no images: no files found in " + strings.Join(args, ", "),
@@ -176,6 +188,16 @@ func runThumbs(ctx context.Context, g *Globals, o thumbsOptions, args []string) 
 		return errReported{&FailedError{Failed: len(plan.Problems), Total: len(plan.Problems) + made + skipped, Noun: "inputs"}}
 	}
 	return err
+}
+
+// decodeBudget is the share of --memory (MiB) that decodes in flight may
+// hold, in bytes: what is left after 48 MiB for the program and 24 MiB per
+// worker for a file read whole and its thumbnails, and at least a quarter.
+func decodeBudget(memoryMiB int64, workers int) int64 {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	return max(memoryMiB-48-24*int64(workers), memoryMiB/4) << 20
 }
 
 func printDone(g *Globals, d thumb.Done) error {

@@ -215,7 +215,7 @@ func TestThumbsFlags(t *testing.T) {
 	src := filepath.Join(thumbSamples, "ladybird.jpg")
 	for _, args := range [][]string{
 		{"-s", "0", src}, {"-s", "12x", src}, {"--format", "gif", src}, {"--quality", "0", "--format", "jpeg", src},
-		{"--name", "{size}.png", src}, {"--max-pixels", "0", src},
+		{"--name", "{size}.png", src}, {"--max-pixels", "0", src}, {"--memory", "10", src},
 	} {
 		if code, _, stderr := thumbsRun(t, append([]string{"-o", dir}, args...)...); code != 2 {
 			t.Errorf("%v: exit %d, want 2\n%s", args, code, stderr)

@@ -16,6 +16,8 @@ type Item struct {
 	Src  string   `json:"src"`
 	Outs []string `json:"outs"`
 	Size int64    `json:"size"` // the source's size in bytes, for scheduling
+
+	weight int64 // decode memory reserved in a Budget by Schedule
 }
 
 // Written is one thumbnail on disk.
@@ -41,6 +43,9 @@ type Maker struct {
 	Encoder
 	// Force remakes thumbnails that are newer than their source.
 	Force bool
+	// Budget, when set, is the Budget whose Schedule yields the Items:
+	// Run gives back each Item's reserved memory once it is decoded.
+	Budget *Budget
 }
 
 // Job returns the thumbnail job for the engine. Its default concurrency is
@@ -54,6 +59,14 @@ func (mk *Maker) Job() engine.Job[Item, Done] {
 // file beside it and renamed, so none is ever half-written.
 func (mk *Maker) Run(ctx context.Context, it Item) (Done, error) {
 	d := Done{Src: it.Src}
+	released := false
+	release := func() {
+		if !released {
+			released = true
+			mk.Budget.release(it.weight)
+		}
+	}
+	defer release()
 	st, err := os.Stat(it.Src)
 	if err != nil {
 		return d, err
@@ -70,6 +83,7 @@ func (mk *Maker) Run(ctx context.Context, it Item) (Done, error) {
 		return d, err
 	}
 	set, err := Make(data, mk.Options)
+	release()
 	if err != nil {
 		return d, err
 	}
