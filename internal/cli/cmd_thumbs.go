@@ -15,6 +15,7 @@ import (
 
 	"github.com/fanout-dev/fanout/internal/engine"
 	"github.com/fanout-dev/fanout/internal/thumb"
+	"github.com/fanout-dev/fanout/internal/thumb/turbo"
 )
 
 func init() { decoderInfo = append(decoderInfo, thumb.Decoders) }
@@ -47,7 +48,7 @@ func (o *thumbsOptions) AddFlags(f *pflag.FlagSet) {
 	f.BoolVarP(&o.Recursive, "recursive", "r", false, "walk folders all the way down, mirroring the tree under the output folder")
 	f.BoolVar(&o.Index, "index", false, "write index.html, a contact sheet of the thumbnails, in the output folder")
 	f.BoolVar(&o.PureGo, "pure-go", false, "decode JPEGs with Go's decoder even when libjpeg-turbo is present")
-	f.Int64Var(&o.MemoryMiB, "memory", 256, "aim to stay within this many MiB: large decodes wait for each other and Go's garbage collector works to this soft limit (unless GOMEMLIMIT is set)")
+	f.Int64Var(&o.MemoryMiB, "memory", 256, "aim to stay within this many MiB: large decodes wait for each other, and Go's garbage collector works to this soft limit less libjpeg-turbo's share (unless GOMEMLIMIT is set)")
 }
 
 func newThumbsCmd(g *Globals) *cobra.Command {
@@ -133,10 +134,17 @@ func runThumbs(ctx context.Context, g *Globals, o thumbsOptions, args []string) 
 		Options: thumb.Options{Boxes: boxes, MaxPixels: o.MaxPixels, NoRotate: o.NoRotate, PureGo: o.PureGo},
 		Encoder: thumb.Encoder{Format: format, Quality: o.Quality},
 		Force:   o.Force,
-		Budget:  thumb.NewBudget(decodeBudget(o.MemoryMiB, g.Jobs)),
 	}
+	budget := decodeBudget(o.MemoryMiB, g.Jobs)
+	mk.Budget = thumb.NewBudget(budget)
 	if os.Getenv("GOMEMLIMIT") == "" {
-		defer debug.SetMemoryLimit(debug.SetMemoryLimit(o.MemoryMiB << 20))
+		// libjpeg-turbo's memory, reserved in the budget, is outside Go's
+		// heap: leave it room.
+		limit := o.MemoryMiB << 20
+		if ok, _ := turbo.Available(); ok && !o.PureGo {
+			limit = max(limit-budget, limit/4)
+		}
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(limit))
 	}
 	var made, skipped, notImage int
 	var index []thumb.IndexEntry

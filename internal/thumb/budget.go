@@ -15,8 +15,9 @@ import (
 
 // Budget bounds the memory held by the decodes in flight: an item is
 // handed to a worker only once its estimated decode memory fits in what
-// the items still being decoded leave free. An item larger than the whole
-// budget runs alone. Items that do not fit yet wait, in order, while
+// the items still being decoded leave free. An item larger than three
+// quarters of the budget counts as that much, so that small items still
+// run beside it. Items that do not fit yet wait, in order, while
 // smaller ones go ahead, so the workers stay busy. Use Schedule to feed the
 // engine and set Maker.Budget to the same Budget.
 type Budget struct {
@@ -90,7 +91,7 @@ func (b *Budget) schedule(ctx context.Context, items []Item, weigh func(Item) in
 			case next < len(items) && len(waiting) < maxDeferred:
 				it = items[next]
 				next++
-				it.weight = min(weigh(it), b.max)
+				it.weight = min(weigh(it), b.max*3/4)
 				if !b.take(it.weight) {
 					waiting = append(waiting, it)
 					continue
@@ -112,9 +113,9 @@ func (b *Budget) schedule(ctx context.Context, items []Item, weigh func(Item) in
 
 // DecodeBytes estimates the memory that decoding the image file at path
 // takes with options o, from its header: Go's decoder holds every DCT
-// coefficient of a progressive JPEG (4 bytes each), libjpeg-turbo 2 bytes
-// each; other images are decoded whole. A file whose header cannot be read
-// counts as nothing: it will fail quickly.
+// coefficient of a progressive JPEG (4 bytes each) beside the image,
+// libjpeg-turbo 2 bytes each; other images are decoded whole. A file whose
+// header cannot be read counts as nothing: it will fail quickly.
 func DecodeBytes(path string, o Options) int64 {
 	f, err := os.Open(path)
 	if err != nil {
@@ -132,15 +133,55 @@ func DecodeBytes(path string, o Options) int64 {
 	if format != "jpeg" {
 		return px * 5 // the image and a box-reduced copy
 	}
-	progressive := bytes.Contains(head, []byte{0xff, markSOF2})
-	turbo := !o.PureGo && turboAvailable()
-	switch {
+	progressive, samples := jpegFrame(head)
+	perPx := samples // Go's image, in bytes per pixel
+	switch turbo := !o.PureGo && turboAvailable(); {
 	case progressive && turbo:
-		return px * 6
+		perPx = 2 * samples
 	case turbo:
-		return px / 16 // decoded at 1/4 or 1/8
+		perPx = samples / 16 // decoded at 1/4 or 1/8, a few rows at a time
 	case progressive:
-		return px * 14 // coefficients and the image
+		perPx = 5 * samples
 	}
-	return px * 3
+	return int64(float64(px) * perPx)
+}
+
+// jpegFrame reads the frame header of a JPEG: whether it is progressive,
+// and its samples per pixel over all components (3 for 4:4:4 colour, 2 for
+// 4:2:2, 1.5 for 4:2:0, 1 for grey). Without a frame header in head it
+// guesses a progressive 4:4:4 frame, the most costly.
+func jpegFrame(head []byte) (progressive bool, samples float64) {
+	for i := 2; i+4 <= len(head); {
+		if head[i] != 0xff {
+			break
+		}
+		m := head[i+1]
+		if m == 0xff { // fill byte
+			i++
+			continue
+		}
+		n := int(head[i+2])<<8 | int(head[i+3])
+		if n < 2 {
+			break
+		}
+		seg := head[i+4 : min(i+2+n, len(head))]
+		if m >= 0xc0 && m <= 0xcf && m != 0xc4 && m != 0xc8 && m != 0xcc {
+			if len(seg) < 6 || len(seg) < 6+3*int(seg[5]) || seg[5] == 0 {
+				break
+			}
+			nc := int(seg[5])
+			var maxH, maxV, sum int
+			for c := range nc {
+				h, v := int(seg[7+3*c]>>4), int(seg[7+3*c]&15)
+				if h == 0 || v == 0 {
+					return true, 3
+				}
+				maxH, maxV = max(maxH, h), max(maxV, v)
+				sum += h * v
+			}
+			return m == markSOF2 || m == 0xc6 || m == 0xca || m == 0xce, float64(sum) / float64(maxH*maxV)
+		}
+		i += 2 + n
+	}
+	return true, 3
 }

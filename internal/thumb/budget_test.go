@@ -2,6 +2,7 @@ package thumb
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -18,8 +19,8 @@ func TestBudgetSchedule(t *testing.T) {
 		want    []string // the order the items are handed out in
 	}{
 		{"all fit", 100, []int64{30, 30, 30}, []string{"0", "1", "2"}},
-		{"large waits, small go first", 100, []int64{90, 80, 10, 5}, []string{"0", "2", "1", "3"}},
-		{"larger than the budget runs alone", 100, []int64{500, 500, 1}, []string{"0", "1", "2"}},
+		{"large waits, small go first", 100, []int64{60, 50, 10, 5}, []string{"0", "2", "3", "1"}},
+		{"larger than the budget counts as 3/4 of it", 100, []int64{500, 500, 1, 30}, []string{"0", "2", "1", "3"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -94,4 +95,46 @@ func TestBudgetReleasedByRun(t *testing.T) {
 	if b.used != 0 {
 		t.Errorf("%d bytes still reserved", b.used)
 	}
+}
+
+func TestJPEGFrame(t *testing.T) {
+	tests := []struct {
+		file        string
+		progressive bool
+		samples     float64
+	}{
+		{"turbo/testdata/progressive-444.jpg", true, 3},
+		{"turbo/testdata/progressive-422.jpg", true, 2},
+		{"turbo/testdata/progressive-420.jpg", true, 1.5},
+		{"turbo/testdata/progressive-grey.jpg", true, 1},
+		{filepath.Join(samples, "ladybird.jpg"), false, 1.5},
+		{filepath.Join(samples, "png-named-as.jpg"), true, 3}, // no frame: the costliest guess
+	}
+	for _, tt := range tests {
+		data, err := os.ReadFile(tt.file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, s := jpegFrame(data)
+		if p != tt.progressive || s != tt.samples {
+			t.Errorf("%s: progressive %v, %v samples per pixel; want %v, %v", tt.file, p, s, tt.progressive, tt.samples)
+		}
+	}
+}
+
+func FuzzJPEGFrame(f *testing.F) {
+	files, _ := filepath.Glob("turbo/testdata/*.jpg")
+	more, _ := filepath.Glob(filepath.Join(samples, "*.jpg"))
+	for _, p := range append(files, more...) {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if _, s := jpegFrame(data); !(s > 0) {
+			t.Fatalf("%v samples per pixel", s)
+		}
+	})
 }
