@@ -16,4 +16,9 @@
 // maintained pure-Go colour-management library exists to convert them).
 // Outputs are written to a temporary file in the output folder and renamed,
 // so no thumbnail is ever half-written.
+//
+// Memory is bounded by a Budget: each file's decode memory is estimated
+// from its header (Go's decoder keeps every coefficient of a progressive
+// JPEG, 4 bytes each) and a file waits, while smaller ones go ahead, until
+// its estimate fits beside the decodes in flight.
 package thumb
