@@ -25,10 +25,13 @@ type Client struct {
 	run string
 	sub *nats.Subscription
 
-	mu      sync.Mutex
-	seq     uint64
-	waiting map[string]chan *nats.Msg
-	closed  bool
+	maxDeliv *nats.Subscription
+
+	mu       sync.Mutex
+	seq      uint64
+	waiting  map[string]chan *nats.Msg
+	byStream map[uint64]string // stream sequence of a task -> its seq
+	closed   bool
 }
 
 // Dial connects to the NATS server at url, makes sure the task stream and
@@ -45,11 +48,17 @@ func Dial(ctx context.Context, url string, cfg Config) (*Client, error) {
 		nc.Close()
 		return nil, err
 	}
-	c := &Client{nc: nc, js: js, cfg: cfg, run: nuid.Next(), waiting: map[string]chan *nats.Msg{}}
+	c := &Client{nc: nc, js: js, cfg: cfg, run: nuid.Next(), waiting: map[string]chan *nats.Msg{},
+		byStream: map[uint64]string{}}
 	c.sub, err = nc.Subscribe(cfg.resultSubject(c.run, "*"), c.receive)
 	if err != nil {
 		nc.Close()
 		return nil, fmt.Errorf("cluster: subscribe to results: %w", err)
+	}
+	c.maxDeliv, err = nc.Subscribe(fmt.Sprintf("$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.%s.%s", cfg.Stream, cfg.Consumer), c.giveUp)
+	if err != nil {
+		nc.Close()
+		return nil, fmt.Errorf("cluster: subscribe to advisories: %w", err)
 	}
 	if err := nc.FlushTimeout(5 * time.Second); err != nil {
 		nc.Close()
@@ -58,19 +67,28 @@ func Dial(ctx context.Context, url string, cfg Config) (*Client, error) {
 	return c, nil
 }
 
-// ensure creates or updates the work-queue stream and the shared consumer.
+// ensure creates the work-queue stream and the shared consumer unless they
+// exist. It never updates an existing stream: the first process to start
+// sets it up, and later ones (workers starting together) only look.
 func ensure(ctx context.Context, nc *nats.Conn, cfg Config) (jetstream.JetStream, error) {
 	js, err := jetstream.New(nc)
 	if err != nil {
 		return nil, fmt.Errorf("cluster: jetstream: %w", err)
 	}
-	_, err = js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
-		Name:      cfg.Stream,
-		Subjects:  []string{cfg.Subject + ".task.>"},
-		Retention: jetstream.WorkQueuePolicy,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("cluster: create stream %s: %w", cfg.Stream, err)
+	if _, err := js.Stream(ctx, cfg.Stream); errors.Is(err, jetstream.ErrStreamNotFound) {
+		_, err = js.CreateStream(ctx, jetstream.StreamConfig{
+			Name:      cfg.Stream,
+			Subjects:  []string{cfg.Subject + ".task.>"},
+			Retention: jetstream.WorkQueuePolicy,
+		})
+		if err != nil && !errors.Is(err, jetstream.ErrStreamNameAlreadyInUse) {
+			return nil, fmt.Errorf("cluster: create stream %s: %w", cfg.Stream, err)
+		}
+	} else if err != nil {
+		return nil, fmt.Errorf("cluster: stream %s: %w", cfg.Stream, err)
+	}
+	if _, err := js.Consumer(ctx, cfg.Stream, cfg.Consumer); err == nil {
+		return js, nil
 	}
 	_, err = js.CreateOrUpdateConsumer(ctx, cfg.Stream, jetstream.ConsumerConfig{
 		Durable:       cfg.Consumer,
@@ -98,6 +116,29 @@ func (c *Client) receive(m *nats.Msg) {
 	}
 }
 
+// giveUp fails the call whose task the server stopped handing out.
+func (c *Client) giveUp(m *nats.Msg) {
+	var adv struct {
+		StreamSeq  uint64 `json:"stream_seq"`
+		Deliveries uint64 `json:"deliveries"`
+	}
+	if json.Unmarshal(m.Data, &adv) != nil {
+		return
+	}
+	c.mu.Lock()
+	seq, ok := c.byStream[adv.StreamSeq]
+	ch := c.waiting[seq]
+	if ok {
+		delete(c.waiting, seq)
+	}
+	c.mu.Unlock()
+	if ch != nil {
+		res := nats.NewMsg("")
+		res.Header.Set(hdrError, fmt.Sprintf("%v after %d deliveries: every worker that took it stopped before finishing", ErrGivenUp, adv.Deliveries))
+		ch <- res
+	}
+}
+
 func (c *Client) register() (string, chan *nats.Msg, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -111,9 +152,10 @@ func (c *Client) register() (string, chan *nats.Msg, error) {
 	return seq, ch, nil
 }
 
-func (c *Client) forget(seq string) {
+func (c *Client) forget(seq string, streamSeq uint64) {
 	c.mu.Lock()
 	delete(c.waiting, seq)
+	delete(c.byStream, streamSeq)
 	c.mu.Unlock()
 }
 
@@ -133,13 +175,18 @@ func Remote[In, Out any](c *Client, job string) engine.Func[In, Out] {
 		if err != nil {
 			return out, err
 		}
-		defer c.forget(seq)
 		msg := nats.NewMsg(c.cfg.taskSubject(job, c.run))
 		msg.Header.Set(hdrReply, c.cfg.resultSubject(c.run, seq))
 		msg.Data = body
-		if _, err := c.js.PublishMsg(ctx, msg); err != nil {
+		ack, err := c.js.PublishMsg(ctx, msg)
+		if err != nil {
+			c.forget(seq, 0)
 			return out, engine.Transient(fmt.Errorf("cluster: publish %s task: %w", job, err))
 		}
+		c.mu.Lock()
+		c.byStream[ack.Sequence] = seq
+		c.mu.Unlock()
+		defer c.forget(seq, ack.Sequence)
 		var res *nats.Msg
 		select {
 		case <-ctx.Done():
@@ -150,6 +197,9 @@ func Remote[In, Out any](c *Client, job string) engine.Func[In, Out] {
 			err := error(&RemoteError{Job: job, Msg: e})
 			if res.Header.Get(hdrTransient) == "1" {
 				err = engine.Transient(err)
+			}
+			if len(res.Data) > 0 {
+				_ = json.Unmarshal(res.Data, &out) // best effort: the error stands
 			}
 			return out, err
 		}
@@ -174,7 +224,7 @@ func (c *Client) Close() error {
 	} else if err := s.Purge(ctx, jetstream.WithPurgeSubject(c.cfg.taskSubject("*", c.run))); err != nil {
 		errs = append(errs, err)
 	}
-	errs = append(errs, c.sub.Unsubscribe())
+	errs = append(errs, c.sub.Unsubscribe(), c.maxDeliv.Unsubscribe())
 	c.nc.Close()
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("cluster: close: %w", err)

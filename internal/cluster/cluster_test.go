@@ -3,6 +3,7 @@ package cluster
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -158,5 +159,88 @@ func TestWaitingCountsListeningWorkers(t *testing.T) {
 			t.Fatal("a started worker never shows as waiting")
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// blockUntilStopped is a job that never finishes on its own.
+func blockUntilStopped(started chan<- struct{}) map[string]engine.RawFunc {
+	j := engine.Job[int, int]{Name: "work", Run: func(ctx context.Context, n int) (int, error) {
+		started <- struct{}{}
+		<-ctx.Done()
+		return 0, ctx.Err()
+	}}
+	return map[string]engine.RawFunc{"work": j.Raw()}
+}
+
+// Tasks a stopped worker had pulled but not started go back at once, not
+// after AckWait.
+func TestStoppedWorkerHandsBackUnstartedTasks(t *testing.T) {
+	url := startServer(t)
+	started := make(chan struct{}, 10)
+	nc, err := nats.Connect(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- (&Worker{Jobs: blockUntilStopped(started), Workers: 1}).Serve(ctx, nc) }()
+
+	c, err := Dial(context.Background(), url, Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	fn := Remote[int, int](c, "work")
+	results := make(chan int, 4)
+	for i := range 4 {
+		go func() { n, _ := fn(context.Background(), i); results <- n }()
+	}
+	<-started
+	time.Sleep(100 * time.Millisecond) // let the worker pull the others
+	cancel()
+	if err := <-served; err != nil {
+		t.Fatal(err)
+	}
+	fast := engine.Job[int, int]{Name: "work", Run: func(_ context.Context, n int) (int, error) { return n + 100, nil }}
+	startWorker(t, url, map[string]engine.RawFunc{"work": fast.Raw()}, Config{})
+	timeout := time.After(8 * time.Second) // AckWait is 30s
+	for range 4 {
+		select {
+		case n := <-results:
+			if n < 100 {
+				t.Fatalf("result %d, want one from the second worker", n)
+			}
+		case <-timeout:
+			t.Fatal("tasks of the stopped worker did not reach the next one within 8s")
+		}
+	}
+}
+
+// A task handed out MaxDeliver times without finishing fails the call
+// instead of leaving it waiting for ever.
+func TestGivenUpTaskFailsTheCall(t *testing.T) {
+	url := startServer(t)
+	cfg := Config{MaxDeliver: 2}
+	c, err := Dial(context.Background(), url, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	errc := make(chan error, 1)
+	go func() { _, err := Remote[int, int](c, "work")(context.Background(), 1); errc <- err }()
+	started := make(chan struct{}, 1)
+	for range 2 {
+		stop := startWorker(t, url, blockUntilStopped(started), cfg)
+		<-started
+		stop()
+	}
+	select {
+	case err := <-errc:
+		if !strings.Contains(err.Error(), ErrGivenUp.Error()) {
+			t.Fatalf("err %v, want it to say the task was given up", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the call still waits 10s after its task was given up")
 	}
 }

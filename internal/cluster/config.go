@@ -21,7 +21,9 @@ type Config struct {
 	// while they run a task. Default 30s.
 	AckWait time.Duration
 	// MaxDeliver is how many times a task is handed out before it is
-	// dropped (a task that kills every worker it reaches). Default 5.
+	// given up (a task that kills every worker it reaches); a worker that
+	// stops hands its tasks back, which counts too. The submitter's call
+	// then fails with ErrGivenUp. Default 20.
 	MaxDeliver int
 }
 
@@ -39,7 +41,7 @@ func (c Config) withDefaults() Config {
 		c.AckWait = 30 * time.Second
 	}
 	if c.MaxDeliver <= 0 {
-		c.MaxDeliver = 5
+		c.MaxDeliver = 20
 	}
 	return c
 }
@@ -63,6 +65,10 @@ const (
 
 // ErrUnknownJob is the error of a task whose job no worker has registered.
 var ErrUnknownJob = errors.New("cluster: unknown job")
+
+// ErrGivenUp is the error of a task that was handed out Config.MaxDeliver
+// times without a worker finishing it.
+var ErrGivenUp = errors.New("cluster: task given up")
 
 // RemoteError is an error that a job returned on a worker.
 type RemoteError struct {

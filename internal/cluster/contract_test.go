@@ -27,7 +27,7 @@ func (c *cube) job() engine.Job[int, int] {
 	return engine.Job[int, int]{Name: "cube", Run: func(_ context.Context, n int) (int, error) {
 		switch {
 		case n < 0:
-			return 0, fmt.Errorf("negative input %d", n)
+			return n, fmt.Errorf("negative input %d", n) // an output that explains the failure
 		case n == 13:
 			panic("unlucky")
 		case n%7 == 0:
@@ -127,8 +127,8 @@ func TestContract(t *testing.T) {
 				case r.In != n:
 					t.Fatalf("result %d is for input %d, want %d", i, r.In, n)
 				case n < 0:
-					if r.Err == nil || r.Err.Error() != fmt.Sprintf("negative input %d", n) {
-						t.Fatalf("input %d: err %v, want the job's own message", n, r.Err)
+					if r.Err == nil || r.Err.Error() != fmt.Sprintf("negative input %d", n) || r.Out != n {
+						t.Fatalf("input %d: %d, %v; want the job's own message and output", n, r.Out, r.Err)
 					}
 				case n == 13:
 					if r.Err == nil || !strings.Contains(r.Err.Error(), "panic: unlucky") {

@@ -58,14 +58,16 @@ func (w *Worker) serve(ctx context.Context, nc *nats.Conn) error {
 	}
 	// On cancellation, stop pulling (and make sure the server knows) before
 	// cancelling the running tasks, so that the tasks handed back go to
-	// another worker and not to this one's lapsed pull request.
+	// another worker and not to this one's lapsed pull request. Draining
+	// keeps the tasks already pulled readable, so that they are handed
+	// back too instead of waiting out AckWait.
 	runCtx, cancelRun := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelRun()
 	// Acks and naks are plain publishes: make sure they left before the
 	// caller closes the connection.
 	defer nc.FlushTimeout(time.Second)
 	stop := context.AfterFunc(ctx, func() {
-		msgs.Stop()
+		msgs.Drain()
 		_ = nc.FlushTimeout(time.Second)
 		cancelRun()
 	})
@@ -83,6 +85,7 @@ func (w *Worker) serve(ctx context.Context, nc *nats.Conn) error {
 				return
 			}
 			if !yield(m) {
+				_ = m.Nak() // taken from the stream, but the run stopped
 				return
 			}
 		}
@@ -92,11 +95,25 @@ func (w *Worker) serve(ctx context.Context, nc *nats.Conn) error {
 	}
 	_, err = engine.Run(runCtx, iter.Seq[jetstream.Msg](tasks), run, engine.Options{Workers: workers},
 		func(r engine.Result[jetstream.Msg, string]) bool {
-			if w.OnTask != nil {
+			switch {
+			case r.Canceled && r.Attempts == 0:
+				_ = r.In.Nak() // pulled but never started: hand it back
+			case r.Canceled: // handed back by handle
+			case w.OnTask != nil:
 				w.OnTask(r.Out, r.Err)
 			}
 			return true
 		})
+	// Hand back what was pulled but never reached the engine.
+	if ctx.Err() != nil {
+		for {
+			m, err := msgs.Next()
+			if err != nil {
+				break
+			}
+			_ = m.Nak()
+		}
+	}
 	switch {
 	case pullErr != nil:
 		return fmt.Errorf("cluster: pull tasks: %w", pullErr)
@@ -167,13 +184,12 @@ func callRaw(ctx context.Context, raw engine.RawFunc, in []byte) (out []byte, er
 
 func sendResult(nc *nats.Conn, reply string, out []byte, err error) error {
 	msg := nats.NewMsg(reply)
+	msg.Data = out // with an error too: the job's own account of it
 	if err != nil {
 		msg.Header.Set(hdrError, err.Error())
 		if engine.IsTransient(err) {
 			msg.Header.Set(hdrTransient, "1")
 		}
-	} else {
-		msg.Data = out
 	}
 	return nc.PublishMsg(msg)
 }

@@ -23,7 +23,9 @@ type Job[In, Out any] struct {
 type RawFunc func(ctx context.Context, in []byte) ([]byte, error)
 
 // Raw returns j's function on JSON: it decodes the input, runs j, and
-// encodes the output. A remote worker holds jobs in this form.
+// encodes the output. A remote worker holds jobs in this form. When j
+// fails, its output is still encoded if it is not the zero value, since a
+// job may describe its failure there (a page's status, say).
 func (j Job[In, Out]) Raw() RawFunc {
 	return func(ctx context.Context, raw []byte) ([]byte, error) {
 		var in In
@@ -32,6 +34,12 @@ func (j Job[In, Out]) Raw() RawFunc {
 		}
 		out, err := j.Run(ctx, in)
 		if err != nil {
+			var zero Out
+			if b, merr := json.Marshal(out); merr == nil {
+				if zb, _ := json.Marshal(zero); string(zb) != string(b) {
+					return b, err
+				}
+			}
 			return nil, err
 		}
 		b, err := json.Marshal(out)
