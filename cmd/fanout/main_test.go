@@ -133,3 +133,35 @@ func TestInterrupt(t *testing.T) {
 	}
 	t.Logf("stopped %v after SIGINT; stderr: %s", time.Since(start).Round(time.Millisecond), errb.String())
 }
+
+// TestInterruptWhileReadingStdin sends SIGINT while fanout waits for more
+// input on a pipe that stays open: it must not wait for the input to end.
+func TestInterruptWhileReadingStdin(t *testing.T) {
+	for _, job := range []string{"primes", "titles"} {
+		cmd := exec.Command(bin, job)
+		stdin, err := cmd.StdinPipe() // never written to, never closed
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer stdin.Close()
+		var errb bytes.Buffer
+		cmd.Stderr = &errb
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(300 * time.Millisecond)
+		cmd.Process.Signal(syscall.SIGINT)
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			cmd.Process.Kill()
+			<-done
+			t.Fatalf("%s still waited for input 10s after Ctrl-C", job)
+		}
+		if code := cmd.ProcessState.ExitCode(); code != 130 || !strings.Contains(errb.String(), "interrupted") {
+			t.Fatalf("%s: exit %d, stderr %q; want 130 and a summary", job, code, errb.String())
+		}
+	}
+}

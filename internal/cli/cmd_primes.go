@@ -181,9 +181,10 @@ func runPrimes(ctx context.Context, g *Globals, o primesOptions, args []string) 
 			return err
 		},
 	})
-	if in.err != nil {
+	if in.err != nil && !errors.Is(in.err, ErrInterrupted) {
 		g.Warnf("%v", in.err)
-		if err == nil {
+		var usage *UsageError
+		if err == nil || errors.As(err, &usage) { // a read error is no "empty input"
 			err = errReported{in.err}
 		}
 	}

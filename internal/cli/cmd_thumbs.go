@@ -88,7 +88,7 @@ reported before any work and nothing is done.
 
 // runThumbs runs the thumbs job; tests call it without cobra.
 func runThumbs(ctx context.Context, g *Globals, o thumbsOptions, args []string) error {
-	if g.NATS != "" {
+	if g.natsFlag {
 		return Usagef("usage: thumbs runs only locally (--nats): its images and thumbnails are files on this machine")
 	}
 	boxes, err := thumb.ParseBoxes(o.Sizes)

@@ -3,6 +3,7 @@ package cli
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"iter"
@@ -166,9 +167,10 @@ func runTitles(ctx context.Context, g *Globals, o titlesOptions, args []string) 
 			return emitTitle(g, o, r)
 		},
 	})
-	if in.err != nil {
+	if in.err != nil && !errors.Is(in.err, ErrInterrupted) {
 		g.Warnf("%v", in.err)
-		if err == nil {
+		var usage *UsageError
+		if err == nil || errors.As(err, &usage) { // a read error is no "empty input"
 			err = errReported{in.err}
 		}
 	}

@@ -24,6 +24,7 @@ type Globals struct {
 	Retries      int    // --retries: extra attempts for transient errors
 	HaltOnError  bool   // --halt-on-error: stop at the first failed item
 	NATS         string // --nats: run the items on cluster workers through this server
+	natsFlag     bool   // --nats was given on the command line, not only $FANOUT_NATS
 	Stdin        io.Reader
 	Stdout       *bufio.Writer // buffered; the driver flushes it
 	Stderr       io.Writer
@@ -46,7 +47,7 @@ func OSEnv() Env { return Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Std
 // process exit status. Error messages are printed to env.Stderr.
 func Execute(ctx context.Context, env Env, args []string) int {
 	g := &Globals{
-		Stdin:       env.Stdin,
+		Stdin:       cancelableStdin(ctx, env.Stdin),
 		Stdout:      bufio.NewWriterSize(env.Stdout, 64<<10),
 		Stderr:      env.Stderr,
 		stdoutIsTTY: isTerminal(env.Stdout),
@@ -106,6 +107,9 @@ stderr naming the item and the reason, and the exit status tells the truth.
 		case "auto", "always", "never":
 		default:
 			return Usagef("usage: --progress must be auto, always or never, not %q", g.Progress)
+		}
+		if f := cmd.Flag("nats"); f != nil {
+			g.natsFlag = f.Changed
 		}
 		if g.Jobs < 0 || g.Retries < 0 {
 			return Usagef("usage: -j and --retries must not be negative")
