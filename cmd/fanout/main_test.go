@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -162,6 +164,39 @@ func TestInterruptWhileReadingStdin(t *testing.T) {
 		}
 		if code := cmd.ProcessState.ExitCode(); code != 130 || !strings.Contains(errb.String(), "interrupted") {
 			t.Fatalf("%s: exit %d, stderr %q; want 130 and a summary", job, code, errb.String())
+		}
+	}
+}
+
+// TestAnswersStreamThroughPipes writes one number and waits for its answer
+// on a pipe before writing the next: fanout must neither wait for more
+// input nor hold the answer in a buffer.
+func TestAnswersStreamThroughPipes(t *testing.T) {
+	cmd := exec.Command(bin, "primes", "-q")
+	stdin, _ := cmd.StdinPipe()
+	stdout, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Wait()
+	defer stdin.Close()
+	lines := make(chan string)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+	}()
+	for _, n := range []string{"7", "8"} {
+		io.WriteString(stdin, n+"\n")
+		select {
+		case l := <-lines:
+			if !strings.HasPrefix(l, n+" is prime: ") {
+				t.Fatalf("got %q for %s", l, n)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("no answer for %s within 5s while the input stays open", n)
 		}
 	}
 }

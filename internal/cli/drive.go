@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"sync"
 	"time"
 
 	"github.com/fanout-dev/fanout/internal/engine"
@@ -76,12 +77,16 @@ func Drive[In, Out any](ctx context.Context, g *Globals, t Task[In, Out]) error 
 	bar := g.startProgress(t.Noun, t.Total)
 
 	var writeErr error
+	var flusher idleFlusher
 	sink := func(r engine.Result[In, Out]) bool {
 		if r.Canceled {
 			return true
 		}
 		if t.Emit != nil {
-			if err := t.Emit(r, rep); err != nil {
+			flusher.mu.Lock()
+			err := t.Emit(r, rep)
+			flusher.mu.Unlock()
+			if err != nil {
 				writeErr = err
 				return false
 			}
@@ -104,7 +109,9 @@ func Drive[In, Out any](ctx context.Context, g *Globals, t Task[In, Out]) error 
 		}
 		return true
 	}
+	flusher.start(g)
 	sum, err := engine.Run(ctx, t.Inputs, t.Job.Run, opts, sink)
+	flusher.stop()
 	if bar != nil {
 		bar.stop(err == nil && writeErr == nil)
 	}
@@ -155,4 +162,47 @@ func (g *Globals) summary(noun string, sum engine.Summary, rep *Report, runErr e
 		line = fmt.Sprintf("%s: %s; %d cancelled before finishing, the rest not started", reason, line, sum.Canceled)
 	}
 	fmt.Fprintln(g.Stderr, line)
+}
+
+// idleFlusher flushes buffered output that has waited a while, so that a
+// reader at the other end of a pipe sees results while input comes slowly,
+// not only when the buffer fills. On a terminal every result is flushed at
+// once and no flusher runs.
+type idleFlusher struct {
+	mu   sync.Mutex // held while output is written or flushed
+	quit chan struct{}
+	done chan struct{}
+}
+
+const idleFlush = 200 * time.Millisecond
+
+func (f *idleFlusher) start(g *Globals) {
+	if g.stdoutIsTTY {
+		return
+	}
+	f.quit, f.done = make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(f.done)
+		tick := time.NewTicker(idleFlush)
+		defer tick.Stop()
+		for {
+			select {
+			case <-f.quit:
+				return
+			case <-tick.C:
+				f.mu.Lock()
+				if g.Stdout.Buffered() > 0 {
+					_ = g.Stdout.Flush() // a failed write shows on the next Emit
+				}
+				f.mu.Unlock()
+			}
+		}
+	}()
+}
+
+func (f *idleFlusher) stop() {
+	if f.quit != nil {
+		close(f.quit)
+		<-f.done
+	}
 }

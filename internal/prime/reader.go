@@ -47,7 +47,10 @@ func (r *Reader) All() iter.Seq[Chunk] {
 	}
 }
 
-// fill reads until ChunkBytes bytes are buffered or the input ends.
+// fill reads until ChunkBytes bytes are buffered or the input ends, or
+// until a small read (input that comes slowly, typed or from a slow
+// producer) leaves whole lines to work on: they are answered now instead
+// of when the chunk is full.
 func (r *Reader) fill() {
 	if r.r > 0 && r.w-r.r < ChunkBytes {
 		r.w = copy(r.buf, r.buf[r.r:r.w])
@@ -62,8 +65,15 @@ func (r *Reader) fill() {
 			r.err = fmt.Errorf("read %s: %w", r.source, err)
 			r.eof = true
 		}
+		if n < smallRead && bytes.IndexByte(r.buf[r.r:r.w], '\n') >= 0 {
+			return
+		}
 	}
 }
+
+// smallRead is the size under which a read says that the input is not
+// keeping up with us.
+const smallRead = 512
 
 func (r *Reader) next() (Chunk, bool) {
 	r.fill()
