@@ -17,8 +17,10 @@ func main() {
 	sig := make(chan os.Signal, 2)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
 	go func() {
-		<-sig
-		fmt.Fprintln(os.Stderr, "\nfanout: stopping; press Ctrl-C again to quit at once")
+		// The first signal stops the run cleanly; a second one quits.
+		if s := <-sig; s == os.Interrupt {
+			fmt.Fprintln(os.Stderr, "\nfanout: stopping; press Ctrl-C again to quit at once")
+		}
 		cancel(cli.ErrInterrupted)
 		<-sig
 		os.Exit(cli.ExitInterrupted)
