@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"iter"
 )
 
@@ -62,6 +63,9 @@ func (r *Reader) fill() {
 		if errors.Is(err, io.EOF) {
 			r.eof = true
 		} else if err != nil {
+			if pe, ok := err.(*fs.PathError); ok {
+				err = pe.Err // the path is r.source already
+			}
 			r.err = fmt.Errorf("read %s: %w", r.source, err)
 			r.eof = true
 		}
