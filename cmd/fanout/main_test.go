@@ -116,6 +116,13 @@ func TestInterrupt(t *testing.T) {
 		t.Fatal(err)
 	}
 	time.Sleep(500 * time.Millisecond)
+	interrupt(t, cmd, &errb)
+}
+
+// interrupt sends SIGINT to a running fanout and checks that it stops
+// within 10s with status 130 and a summary that says it was interrupted.
+func interrupt(t *testing.T, cmd *exec.Cmd, stderr *bytes.Buffer) {
+	t.Helper()
 	start := time.Now()
 	cmd.Process.Signal(syscall.SIGINT)
 	done := make(chan error, 1)
@@ -125,15 +132,12 @@ func TestInterrupt(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		cmd.Process.Kill()
 		<-done
-		t.Fatal("fanout did not stop within 10s of Ctrl-C")
+		t.Fatalf("fanout %s did not stop within 10s of Ctrl-C", cmd.Args[1])
 	}
-	if code := cmd.ProcessState.ExitCode(); code != 130 {
-		t.Fatalf("exit %d, want 130; stderr %q", code, errb.String())
+	if code := cmd.ProcessState.ExitCode(); code != 130 || !strings.Contains(stderr.String(), "interrupted") {
+		t.Fatalf("fanout %s: exit %d, stderr %q; want 130 and a summary saying it was interrupted", cmd.Args[1], code, stderr.String())
 	}
-	if !strings.Contains(errb.String(), "interrupted") {
-		t.Fatalf("stderr %q does not say the run was interrupted", errb.String())
-	}
-	t.Logf("stopped %v after SIGINT; stderr: %s", time.Since(start).Round(time.Millisecond), errb.String())
+	t.Logf("fanout %s stopped %v after SIGINT", cmd.Args[1], time.Since(start).Round(time.Millisecond))
 }
 
 // TestInterruptWhileReadingStdin sends SIGINT while fanout waits for more
@@ -152,19 +156,7 @@ func TestInterruptWhileReadingStdin(t *testing.T) {
 			t.Fatal(err)
 		}
 		time.Sleep(300 * time.Millisecond)
-		cmd.Process.Signal(syscall.SIGINT)
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			cmd.Process.Kill()
-			<-done
-			t.Fatalf("%s still waited for input 10s after Ctrl-C", job)
-		}
-		if code := cmd.ProcessState.ExitCode(); code != 130 || !strings.Contains(errb.String(), "interrupted") {
-			t.Fatalf("%s: exit %d, stderr %q; want 130 and a summary", job, code, errb.String())
-		}
+		interrupt(t, cmd, &errb)
 	}
 }
 
