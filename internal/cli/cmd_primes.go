@@ -16,8 +16,8 @@ import (
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
-	"github.com/fanout-dev/fanout/internal/engine"
-	"github.com/fanout-dev/fanout/internal/prime"
+	"github.com/fanout-dev/fanout/engine"
+	"github.com/fanout-dev/fanout/prime"
 )
 
 // primesOptions are the flags of `fanout primes`.

@@ -13,9 +13,9 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/fanout-dev/fanout/internal/engine"
-	"github.com/fanout-dev/fanout/internal/thumb"
-	"github.com/fanout-dev/fanout/internal/thumb/turbo"
+	"github.com/fanout-dev/fanout/engine"
+	"github.com/fanout-dev/fanout/internal/turbo"
+	"github.com/fanout-dev/fanout/thumb"
 )
 
 func init() { decoderInfo = append(decoderInfo, thumb.Decoders) }

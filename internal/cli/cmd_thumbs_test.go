@@ -76,7 +76,7 @@ func TestThumbsSamples(t *testing.T) {
 // Bad files get one line each, the rest are made, and the run exits 1.
 func TestThumbsBadInput(t *testing.T) {
 	dir := t.TempDir()
-	bad := filepath.Join("..", "thumb", "testdata", "bad")
+	bad := filepath.Join("..", "..", "thumb", "testdata", "bad")
 	copyInto(t, filepath.Join(dir, "in"), map[string]string{
 		"good.jpg":      filepath.Join(thumbSamples, "ladybird.jpg"),
 		"empty.jpg":     filepath.Join(bad, "empty.jpg"),

@@ -15,8 +15,8 @@ import (
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
-	"github.com/fanout-dev/fanout/internal/engine"
-	"github.com/fanout-dev/fanout/internal/title"
+	"github.com/fanout-dev/fanout/engine"
+	"github.com/fanout-dev/fanout/title"
 )
 
 // titlesOptions are the flags of `fanout titles`.

@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fanout-dev/fanout/internal/title"
+	"github.com/fanout-dev/fanout/title"
 )
 
 // titlesServer serves a few pages on 127.0.0.1: /slow answers last.

@@ -8,7 +8,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/fanout-dev/fanout/internal/engine"
+	"github.com/fanout-dev/fanout/engine"
 )
 
 // Task describes one run of a job for Drive.
@@ -34,10 +34,9 @@ type Task[In, Out any] struct {
 
 // Report counts items and prints one line on stderr per failed item.
 type Report struct {
-	g              *Globals
-	ok, failed     int
-	firstFailure   error
-	progressFailed int
+	g            *Globals
+	ok, failed   int
+	firstFailure error
 }
 
 // OK counts n items that succeeded.

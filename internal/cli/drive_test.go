@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/fanout-dev/fanout/internal/engine"
+	"github.com/fanout-dev/fanout/engine"
 )
 
 func testGlobals() (*Globals, *bytes.Buffer, *bytes.Buffer) {

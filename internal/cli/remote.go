@@ -3,8 +3,8 @@ package cli
 import (
 	"context"
 
-	"github.com/fanout-dev/fanout/internal/cluster"
-	"github.com/fanout-dev/fanout/internal/engine"
+	"github.com/fanout-dev/fanout/cluster"
+	"github.com/fanout-dev/fanout/engine"
 )
 
 // remoteInFlight is how many items a submitter keeps on cluster workers at

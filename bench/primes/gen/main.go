@@ -12,7 +12,7 @@ import (
 	"os"
 	"strconv"
 
-	"github.com/fanout-dev/fanout/internal/prime"
+	"github.com/fanout-dev/fanout/prime"
 )
 
 func main() {

@@ -6,8 +6,8 @@ import (
 	"os"
 	"slices"
 
-	"github.com/fanout-dev/fanout/internal/cluster"
-	"github.com/fanout-dev/fanout/internal/engine"
+	"github.com/fanout-dev/fanout/cluster"
+	"github.com/fanout-dev/fanout/engine"
 	"github.com/nats-io/nats.go"
 )
 

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fanout-dev/fanout/internal/engine"
+	"github.com/fanout-dev/fanout/engine"
 	"github.com/nats-io/nats.go"
 )
 

@@ -7,7 +7,7 @@ import (
 	"os"
 	"strings"
 
-	"github.com/fanout-dev/fanout/internal/prime"
+	"github.com/fanout-dev/fanout/prime"
 )
 
 func ExampleIsPrime64() {

@@ -8,7 +8,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/fanout-dev/fanout/internal/thumb/turbo"
+	"github.com/fanout-dev/fanout/internal/turbo"
 )
 
 // photo returns a w×h image with smooth gradients and some noise, encoded

@@ -8,11 +8,11 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/fanout-dev/fanout/internal/thumb/turbo"
+	"github.com/fanout-dev/fanout/internal/turbo"
 )
 
 // samples is the folder of sample images shipped at the repository root.
-var samples = filepath.Join("..", "..", "testdata", "images")
+var samples = filepath.Join("..", "testdata", "images")
 
 // decoders returns the decoder choices to test, as the value of
 // Options.PureGo by name: pure Go always, and libjpeg-turbo where it is

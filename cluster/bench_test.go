@@ -4,7 +4,7 @@ import (
 	"context"
 	"testing"
 
-	"github.com/fanout-dev/fanout/internal/engine"
+	"github.com/fanout-dev/fanout/engine"
 	"github.com/nats-io/nats.go"
 )
 

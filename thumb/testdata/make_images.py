@@ -1,9 +1,9 @@
 #!/usr/bin/python3
 """Make the sample images: testdata/images/ at the repository root (real
 photos scaled down, plus one file of every supported kind) and the broken
-files under internal/thumb/testdata/bad/.
+files under thumb/testdata/bad/.
 
-usage: /usr/bin/python3 internal/thumb/testdata/make_images.py [PHOTO_DIR]
+usage: /usr/bin/python3 thumb/testdata/make_images.py [PHOTO_DIR]
 
 PHOTO_DIR defaults to /usr/share/backgrounds/mate (Debian's
 mate-backgrounds). Needs python3-pil, webp (cwebp) and imagemagick. The

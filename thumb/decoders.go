@@ -1,6 +1,6 @@
 package thumb
 
-import "github.com/fanout-dev/fanout/internal/thumb/turbo"
+import "github.com/fanout-dev/fanout/internal/turbo"
 
 // Decoders says which image decoders this process uses, for
 // `fanout version`.

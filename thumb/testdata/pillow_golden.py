@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Write the golden files that pin fanout's thumbnail sizes to Pillow's.
 
-usage: /usr/bin/python3 internal/thumb/testdata/pillow_golden.py
+usage: /usr/bin/python3 thumb/testdata/pillow_golden.py
 
 pillow_fit.json: for a fixed pseudo-random set of image and box sizes,
 the size Image.thumbnail gives. pillow_sizes.json: for every sample in

@@ -5,7 +5,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/fanout-dev/fanout/internal/thumb"
+	"github.com/fanout-dev/fanout/thumb"
 )
 
 // Fit gives the size Pillow's Image.thumbnail gives.
@@ -21,7 +21,7 @@ func ExampleFit() {
 
 // Make decodes an image once and makes every size from it.
 func ExampleMake() {
-	data, err := os.ReadFile(filepath.Join("..", "..", "testdata", "images", "chart-exif6.jpg"))
+	data, err := os.ReadFile(filepath.Join("..", "testdata", "images", "chart-exif6.jpg"))
 	if err != nil {
 		fmt.Println(err)
 		return

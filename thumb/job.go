@@ -7,7 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/fanout-dev/fanout/internal/engine"
+	"github.com/fanout-dev/fanout/engine"
 )
 
 // Item is one source image and the thumbnails to make of it, one output

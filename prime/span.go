@@ -9,7 +9,7 @@ import (
 	"math/bits"
 	"sync"
 
-	"github.com/fanout-dev/fanout/internal/engine"
+	"github.com/fanout-dev/fanout/engine"
 )
 
 // Span is a range of numbers [Lo, Hi], both included: the unit of work of

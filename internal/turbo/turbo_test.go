@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-var samples = filepath.Join("..", "..", "..", "testdata", "images")
+var samples = filepath.Join("..", "..", "testdata", "images")
 
 func need(t *testing.T) {
 	t.Helper()

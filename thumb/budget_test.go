@@ -103,10 +103,10 @@ func TestJPEGFrame(t *testing.T) {
 		progressive bool
 		samples     float64
 	}{
-		{"turbo/testdata/progressive-444.jpg", true, 3},
-		{"turbo/testdata/progressive-422.jpg", true, 2},
-		{"turbo/testdata/progressive-420.jpg", true, 1.5},
-		{"turbo/testdata/progressive-grey.jpg", true, 1},
+		{"../internal/turbo/testdata/progressive-444.jpg", true, 3},
+		{"../internal/turbo/testdata/progressive-422.jpg", true, 2},
+		{"../internal/turbo/testdata/progressive-420.jpg", true, 1.5},
+		{"../internal/turbo/testdata/progressive-grey.jpg", true, 1},
 		{filepath.Join(samples, "ladybird.jpg"), false, 1.5},
 		{filepath.Join(samples, "png-named-as.jpg"), true, 3}, // no frame: the costliest guess
 	}
@@ -123,7 +123,7 @@ func TestJPEGFrame(t *testing.T) {
 }
 
 func FuzzJPEGFrame(f *testing.F) {
-	files, _ := filepath.Glob("turbo/testdata/*.jpg")
+	files, _ := filepath.Glob("../internal/turbo/testdata/*.jpg")
 	more, _ := filepath.Glob(filepath.Join(samples, "*.jpg"))
 	for _, p := range append(files, more...) {
 		data, err := os.ReadFile(p)

@@ -7,7 +7,7 @@ import (
 	"net/http/httptest"
 	"strings"
 
-	"github.com/fanout-dev/fanout/internal/title"
+	"github.com/fanout-dev/fanout/title"
 )
 
 func ExampleExtract() {

@@ -16,7 +16,7 @@ import (
 	_ "golang.org/x/image/tiff"
 	_ "golang.org/x/image/webp"
 
-	"github.com/fanout-dev/fanout/internal/thumb/turbo"
+	"github.com/fanout-dev/fanout/internal/turbo"
 )
 
 // DefaultMaxPixels is the largest image, in pixels, that Make decodes when

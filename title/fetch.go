@@ -14,7 +14,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/fanout-dev/fanout/internal/engine"
+	"github.com/fanout-dev/fanout/engine"
 )
 
 // Page is the result for one URL, successful or not. Its JSON form is one

@@ -18,7 +18,7 @@ import (
 	"time"
 
 	"github.com/andybalholm/brotli"
-	"github.com/fanout-dev/fanout/internal/engine"
+	"github.com/fanout-dev/fanout/engine"
 )
 
 const okPage = `<!doctype html><html><head><title>Hello &amp; welcome</title></head><body>` +

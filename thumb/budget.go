@@ -10,7 +10,7 @@ import (
 	"os"
 	"sync"
 
-	"github.com/fanout-dev/fanout/internal/thumb/turbo"
+	"github.com/fanout-dev/fanout/internal/turbo"
 )
 
 // Budget bounds the memory held by the decodes in flight: an item is
