@@ -17,7 +17,7 @@ func BenchmarkRemoteOverhead(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer s.Shutdown()
-	noop := engine.Job[int, int]{Name: "noop", Run: func(_ context.Context, n int) (int, error) { return n, nil }}
+	noop := def("noop", func(_ context.Context, n int) (int, error) { return n, nil })
 
 	nc, err := nats.Connect(s.URL())
 	if err != nil {
@@ -25,7 +25,7 @@ func BenchmarkRemoteOverhead(b *testing.B) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	w := &Worker{Jobs: map[string]engine.RawFunc{"noop": noop.Raw()}, Workers: 16}
+	w := &Worker{Jobs: jobs(noop), Workers: 16}
 	go func() { done <- w.Serve(ctx, nc) }()
 	defer func() { cancel(); <-done; nc.Close() }()
 
@@ -34,7 +34,7 @@ func BenchmarkRemoteOverhead(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer c.Close()
-	fn := Remote[int, int](c, "noop")
+	fn := remote(b, c, noop)
 	in := func(yield func(int) bool) {
 		for i := range b.N {
 			if !yield(i) {

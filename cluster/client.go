@@ -159,13 +159,26 @@ func (c *Client) forget(seq string, streamSeq uint64) {
 	c.mu.Unlock()
 }
 
-// Remote returns a function that runs job on a worker: it publishes the
-// input as a task and waits for the result. Use it wherever the engine
-// takes the job's own function. A job error comes back as a *RemoteError,
-// marked transient when it was transient on the worker, so the engine's
-// retries work across the network too.
-func Remote[In, Out any](c *Client, job string) engine.Func[In, Out] {
-	return func(ctx context.Context, in In) (Out, error) {
+// DefaultInFlight is the least number of items a job returned by Remote
+// keeps on workers at once (its Job.Workers), so that a CPU-bound job
+// whose local default is one per core still feeds a whole cluster.
+const DefaultInFlight = 64
+
+// Remote returns the job d defines with settings s, run on workers: its
+// function publishes each input as a task, with the settings and d's
+// Version, and waits for the result. Use it wherever the engine takes the
+// job's own function. A job error comes back as a *RemoteError, marked
+// transient when it was transient on the worker, so the engine's retries
+// work across the network too. Invalid settings give a
+// *engine.SettingsError here, before any task is sent.
+func Remote[S engine.Settings, In, Out any](c *Client, d *engine.Def[S, In, Out], s S) (engine.Job[In, Out], error) {
+	settings, err := d.EncodeSettings(s)
+	if err != nil {
+		return engine.Job[In, Out]{}, err
+	}
+	version := strconv.Itoa(d.Version)
+	job := d.Name
+	run := func(ctx context.Context, in In) (Out, error) {
 		var out Out
 		body, err := json.Marshal(in)
 		if err != nil {
@@ -177,6 +190,8 @@ func Remote[In, Out any](c *Client, job string) engine.Func[In, Out] {
 		}
 		msg := nats.NewMsg(c.cfg.taskSubject(job, c.run))
 		msg.Header.Set(hdrReply, c.cfg.resultSubject(c.run, seq))
+		msg.Header.Set(hdrVersion, version)
+		msg.Header.Set(hdrSettings, string(settings))
 		msg.Data = body
 		ack, err := c.js.PublishMsg(ctx, msg)
 		if err != nil {
@@ -208,6 +223,7 @@ func Remote[In, Out any](c *Client, job string) engine.Func[In, Out] {
 		}
 		return out, nil
 	}
+	return engine.Job[In, Out]{Name: job, Run: run, Workers: max(d.Workers, DefaultInFlight)}, nil
 }
 
 // Close purges this run's tasks that no worker has taken yet, stops

@@ -21,8 +21,8 @@ func TestTasksWaitForAWorker(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	double := engine.Job[int, int]{Name: "double", Run: func(_ context.Context, n int) (int, error) { return 2 * n, nil }}
-	fn := Remote[int, int](c, double.Name)
+	double := def("double", func(_ context.Context, n int) (int, error) { return 2 * n, nil })
+	fn := remote(t, c, double)
 
 	got := make(chan int, 1)
 	go func() {
@@ -30,7 +30,7 @@ func TestTasksWaitForAWorker(t *testing.T) {
 		got <- n
 	}()
 	time.Sleep(100 * time.Millisecond)
-	startWorker(t, url, map[string]engine.RawFunc{"double": double.Raw()}, Config{})
+	startWorker(t, url, jobs(double), Config{})
 	select {
 	case n := <-got:
 		if n != 42 {
@@ -46,16 +46,15 @@ func TestTaskMovesToAnotherWorker(t *testing.T) {
 	url := startServer(t)
 	var runs atomic.Int64
 	started := make(chan struct{}, 1)
-	slow := engine.Job[int, int]{Name: "slow", Run: func(ctx context.Context, n int) (int, error) {
+	slow := def("slow", func(ctx context.Context, n int) (int, error) {
 		if runs.Add(1) == 1 {
 			started <- struct{}{}
 			<-ctx.Done() // the first worker is stopped while it runs this
 			return 0, ctx.Err()
 		}
 		return n + 1, nil
-	}}
-	jobs := map[string]engine.RawFunc{"slow": slow.Raw()}
-	stopFirst := startWorker(t, url, jobs, Config{})
+	})
+	stopFirst := startWorker(t, url, jobs(slow), Config{})
 
 	c, err := Dial(context.Background(), url, Config{})
 	if err != nil {
@@ -64,12 +63,12 @@ func TestTaskMovesToAnotherWorker(t *testing.T) {
 	defer c.Close()
 	res := make(chan int, 1)
 	go func() {
-		n, _ := Remote[int, int](c, "slow")(context.Background(), 1)
+		n, _ := remote(t, c, slow)(context.Background(), 1)
 		res <- n
 	}()
 	<-started
 	stopFirst()
-	startWorker(t, url, jobs, Config{})
+	startWorker(t, url, jobs(slow), Config{})
 	select {
 	case n := <-res:
 		if n != 2 || runs.Load() != 2 {
@@ -82,7 +81,7 @@ func TestTaskMovesToAnotherWorker(t *testing.T) {
 
 func TestUnknownJob(t *testing.T) {
 	url := startServer(t)
-	startWorker(t, url, map[string]engine.RawFunc{}, Config{})
+	startWorker(t, url, jobs(def("other", nil)), Config{})
 	c, err := Dial(context.Background(), url, Config{})
 	if err != nil {
 		t.Fatal(err)
@@ -90,9 +89,9 @@ func TestUnknownJob(t *testing.T) {
 	defer c.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	_, err = Remote[int, int](c, "nosuch")(ctx, 1)
+	_, err = remote(t, c, def("nosuch", nil))(ctx, 1)
 	var re *RemoteError
-	if !errors.As(err, &re) || re.Msg != `cluster: unknown job "nosuch"` {
+	if !errors.As(err, &re) || re.Msg != `unknown job "nosuch" (this build has: other)` {
 		t.Fatalf("err %v, want a RemoteError naming the unknown job", err)
 	}
 }
@@ -104,7 +103,7 @@ func TestClosePurgesPendingTasks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fn := Remote[int, int](c, "never")
+	fn := remote(t, c, def("never", nil))
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
 	for range 5 {
@@ -145,7 +144,7 @@ func TestWaitingCountsListeningWorkers(t *testing.T) {
 	if n, err := c.Waiting(context.Background()); err != nil || n != 0 {
 		t.Fatalf("Waiting = %d, %v with no worker; want 0", n, err)
 	}
-	startWorker(t, url, map[string]engine.RawFunc{}, Config{})
+	startWorker(t, url, jobs(), Config{})
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		n, err := c.Waiting(context.Background())
@@ -163,13 +162,12 @@ func TestWaitingCountsListeningWorkers(t *testing.T) {
 }
 
 // blockUntilStopped is a job that never finishes on its own.
-func blockUntilStopped(started chan<- struct{}) map[string]engine.RawFunc {
-	j := engine.Job[int, int]{Name: "work", Run: func(ctx context.Context, n int) (int, error) {
+func blockUntilStopped(started chan<- struct{}) *engine.Registry {
+	return jobs(def("work", func(ctx context.Context, n int) (int, error) {
 		started <- struct{}{}
 		<-ctx.Done()
 		return 0, ctx.Err()
-	}}
-	return map[string]engine.RawFunc{"work": j.Raw()}
+	}))
 }
 
 // Tasks a stopped worker had pulled but not started go back at once, not
@@ -191,7 +189,7 @@ func TestStoppedWorkerHandsBackUnstartedTasks(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	fn := Remote[int, int](c, "work")
+	fn := remote(t, c, def("work", nil))
 	results := make(chan int, 4)
 	for i := range 4 {
 		go func() { n, _ := fn(context.Background(), i); results <- n }()
@@ -202,8 +200,8 @@ func TestStoppedWorkerHandsBackUnstartedTasks(t *testing.T) {
 	if err := <-served; err != nil {
 		t.Fatal(err)
 	}
-	fast := engine.Job[int, int]{Name: "work", Run: func(_ context.Context, n int) (int, error) { return n + 100, nil }}
-	startWorker(t, url, map[string]engine.RawFunc{"work": fast.Raw()}, Config{})
+	fast := def("work", func(_ context.Context, n int) (int, error) { return n + 100, nil })
+	startWorker(t, url, jobs(fast), Config{})
 	timeout := time.After(8 * time.Second) // AckWait is 30s
 	for range 4 {
 		select {
@@ -228,7 +226,8 @@ func TestGivenUpTaskFailsTheCall(t *testing.T) {
 	}
 	defer c.Close()
 	errc := make(chan error, 1)
-	go func() { _, err := Remote[int, int](c, "work")(context.Background(), 1); errc <- err }()
+	fn := remote(t, c, def("work", nil))
+	go func() { _, err := fn(context.Background(), 1); errc <- err }()
 	started := make(chan struct{}, 1)
 	for range 2 {
 		stop := startWorker(t, url, blockUntilStopped(started), cfg)

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/fanout-dev/fanout/engine"
 )
 
 // Config names the stream and consumer and sets delivery timing. The zero
@@ -59,12 +61,19 @@ func (c Config) resultSubject(run, seq string) string {
 // Message headers of the protocol.
 const (
 	hdrReply     = "Fanout-Reply"     // on a task: the subject for its result
+	hdrVersion   = "Fanout-Version"   // on a task: the job's Def.Version on the submitter
+	hdrSettings  = "Fanout-Settings"  // on a task: the run's settings, JSON
 	hdrError     = "Fanout-Error"     // on a result: the job's error message
 	hdrTransient = "Fanout-Transient" // on a result: "1" if the error may pass on retry
 )
 
-// ErrUnknownJob is the error of a task whose job no worker has registered.
-var ErrUnknownJob = errors.New("cluster: unknown job")
+// ErrUnknownJob is the error of a task whose job the worker's registry does
+// not hold; it is engine.ErrUnknownJob.
+var ErrUnknownJob = engine.ErrUnknownJob
+
+// ErrVersion is the error of a task whose job has another Def.Version on
+// the worker than on the submitter: the two run different builds.
+var ErrVersion = errors.New("cluster: job version differs between submitter and worker")
 
 // ErrGivenUp is the error of a task that was handed out Config.MaxDeliver
 // times without a worker finishing it.

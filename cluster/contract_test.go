@@ -23,8 +23,8 @@ type cube struct {
 	seen map[int]bool
 }
 
-func (c *cube) job() engine.Job[int, int] {
-	return engine.Job[int, int]{Name: "cube", Run: func(_ context.Context, n int) (int, error) {
+func (c *cube) job() *engine.Def[engine.NoSettings, int, int] {
+	return def("cube", func(_ context.Context, n int) (int, error) {
 		switch {
 		case n < 0:
 			return n, fmt.Errorf("negative input %d", n) // an output that explains the failure
@@ -40,28 +40,53 @@ func (c *cube) job() engine.Job[int, int] {
 			}
 		}
 		return n * n * n, nil
-	}}
+	})
 }
+
+// def defines a test job without settings.
+func def(name string, fn engine.Func[int, int]) *engine.Def[engine.NoSettings, int, int] {
+	return &engine.Def[engine.NoSettings, int, int]{Name: name, Version: 1,
+		New: func(engine.NoSettings) (engine.Func[int, int], error) { return fn, nil }}
+}
+
+// remote returns d run on workers through c.
+func remote(t testing.TB, c *Client, d *engine.Def[engine.NoSettings, int, int]) engine.Func[int, int] {
+	t.Helper()
+	j, err := Remote(c, d, engine.NoSettings{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return j.Run
+}
+
+// jobs is a registry of defs.
+func jobs(defs ...engine.Definition) *engine.Registry { return engine.NewRegistry(defs...) }
 
 // runner gives the function the engine calls for a job: the job itself, or
 // a remote call to a worker.
-type runner func(t *testing.T, j engine.Job[int, int]) engine.Func[int, int]
+type runner func(t *testing.T, d *engine.Def[engine.NoSettings, int, int]) engine.Func[int, int]
 
-func localRunner(_ *testing.T, j engine.Job[int, int]) engine.Func[int, int] { return j.Run }
+func localRunner(t *testing.T, d *engine.Def[engine.NoSettings, int, int]) engine.Func[int, int] {
+	j, err := d.Job(engine.NoSettings{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return j.Run
+}
 
 // clusterRunner starts an embedded server and two workers (as on two
 // machines) and returns the job run remotely.
-func clusterRunner(t *testing.T, j engine.Job[int, int]) engine.Func[int, int] {
+func clusterRunner(t *testing.T, d *engine.Def[engine.NoSettings, int, int]) engine.Func[int, int] {
 	url := startServer(t)
 	for range 2 {
-		startWorker(t, url, map[string]engine.RawFunc{j.Name: j.Raw()}, Config{})
+		startWorker(t, url, jobs(d), Config{})
 	}
 	c, err := Dial(context.Background(), url, Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.Close() })
-	return Remote[int, int](c, j.Name)
+	return remote(t, c, d)
 }
 
 func startServer(t *testing.T) string {
@@ -76,7 +101,7 @@ func startServer(t *testing.T) string {
 
 // startWorker runs a Worker until the test ends; it returns a function
 // that stops it early.
-func startWorker(t *testing.T, url string, jobs map[string]engine.RawFunc, cfg Config) context.CancelFunc {
+func startWorker(t *testing.T, url string, reg *engine.Registry, cfg Config) context.CancelFunc {
 	t.Helper()
 	nc, err := nats.Connect(url)
 	if err != nil {
@@ -84,7 +109,7 @@ func startWorker(t *testing.T, url string, jobs map[string]engine.RawFunc, cfg C
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	w := &Worker{Jobs: jobs, Workers: 3, Config: cfg}
+	w := &Worker{Jobs: reg, Workers: 3, Config: cfg}
 	go func() { done <- w.Serve(ctx, nc) }()
 	var once sync.Once
 	stop := func() {

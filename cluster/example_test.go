@@ -1,7 +1,9 @@
 package cluster_test
 
 import (
+	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"slices"
@@ -11,8 +13,37 @@ import (
 	"github.com/nats-io/nats.go"
 )
 
+// powerSettings are the settings of the power job; the zero value squares.
+type powerSettings struct {
+	Exp int `json:"exp,omitempty"`
+}
+
+func (s powerSettings) Validate() error {
+	if s.Exp < 0 {
+		return errors.New("negative exponent")
+	}
+	return nil
+}
+
+// power is a job defined once: the worker builds it from the settings that
+// travel with each task, as the local pool builds it from the same ones.
+var power = &engine.Def[powerSettings, int, int]{
+	Name:    "power",
+	Version: 1,
+	New: func(s powerSettings) (engine.Func[int, int], error) {
+		exp := cmp.Or(s.Exp, 2)
+		return func(_ context.Context, n int) (int, error) {
+			r := 1
+			for range exp {
+				r *= n
+			}
+			return r, nil
+		}, nil
+	},
+}
+
 // A job runs on a worker exactly as it runs locally: the submitter hands
-// the engine a remote function instead of the job's own.
+// the engine the remote job instead of the local one.
 func Example() {
 	ctx := context.Background()
 	dir, _ := os.MkdirTemp("", "example")
@@ -24,14 +55,12 @@ func Example() {
 	}
 	defer srv.Shutdown()
 
-	square := engine.Job[int, int]{Name: "square", Run: func(_ context.Context, n int) (int, error) { return n * n, nil }}
-
 	// A worker, as 'fanout worker' runs on another machine.
 	nc, _ := nats.Connect(srv.URL())
 	wctx, stop := context.WithCancel(ctx)
 	served := make(chan error)
 	go func() {
-		w := &cluster.Worker{Jobs: map[string]engine.RawFunc{square.Name: square.Raw()}}
+		w := &cluster.Worker{Jobs: engine.NewRegistry(power)}
 		served <- w.Serve(wctx, nc)
 	}()
 	defer func() { stop(); <-served; nc.Close() }()
@@ -43,12 +72,16 @@ func Example() {
 		return
 	}
 	defer c.Close()
-	remote := cluster.Remote[int, int](c, square.Name)
-	for r := range engine.Map(ctx, slices.Values([]int{1, 2, 3}), remote, engine.Options{Ordered: true}) {
+	remote, err := cluster.Remote(c, power, powerSettings{Exp: 3})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for r := range engine.Map(ctx, slices.Values([]int{1, 2, 3}), remote.Run, engine.Options{Ordered: true}) {
 		fmt.Println(r.In, "->", r.Out)
 	}
 	// Output:
 	// 1 -> 1
-	// 2 -> 4
-	// 3 -> 9
+	// 2 -> 8
+	// 3 -> 27
 }

@@ -16,8 +16,12 @@ import (
 
 // Worker takes tasks from the shared consumer and runs them.
 type Worker struct {
-	// Jobs are the jobs this worker runs, by name (see engine.Job.Raw).
-	Jobs map[string]engine.RawFunc
+	// Jobs are the jobs this worker runs: each task names its job, its
+	// Def.Version and its settings, and the worker builds the job from
+	// them (once per run's settings) as the submitter's local pool would.
+	// A task for a job it does not hold, of another version or with
+	// settings it cannot read fails with a line that says so.
+	Jobs *engine.Registry
 	// Workers is how many tasks run at once. Zero means one per core.
 	Workers int
 	// Config must match the submitters'. The zero value uses the defaults.
@@ -90,8 +94,9 @@ func (w *Worker) serve(ctx context.Context, nc *nats.Conn) error {
 			}
 		}
 	}
+	jobs := &builtJobs{reg: w.Jobs}
 	run := func(ctx context.Context, m jetstream.Msg) (string, error) {
-		return w.handle(ctx, nc, cfg, m)
+		return w.handle(ctx, nc, cfg, jobs, m)
 	}
 	_, err = engine.Run(runCtx, iter.Seq[jetstream.Msg](tasks), run, engine.Options{Workers: workers},
 		func(r engine.Result[jetstream.Msg, string]) bool {
@@ -125,12 +130,15 @@ func (w *Worker) serve(ctx context.Context, nc *nats.Conn) error {
 
 // handle runs one task and sends its result; it returns the job's name and
 // the job's error, for OnTask.
-func (w *Worker) handle(ctx context.Context, nc *nats.Conn, cfg Config, m jetstream.Msg) (string, error) {
+func (w *Worker) handle(ctx context.Context, nc *nats.Conn, cfg Config, jobs *builtJobs, m jetstream.Msg) (string, error) {
 	job := jobOf(m.Subject(), cfg)
-	reply := m.Headers().Get(hdrReply)
-	raw := w.Jobs[job]
-	if raw == nil || reply == "" {
-		err := fmt.Errorf("%w %q", ErrUnknownJob, job)
+	h := m.Headers()
+	reply := h.Get(hdrReply)
+	raw, err := jobs.get(job, h.Get(hdrVersion), h.Get(hdrSettings))
+	if err != nil || reply == "" {
+		if err == nil {
+			err = fmt.Errorf("cluster: %s task without a reply subject", job)
+		}
 		if reply != "" {
 			sendResult(nc, reply, nil, err)
 		}

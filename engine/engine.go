@@ -105,6 +105,18 @@ func Run[In, Out any](ctx context.Context, in iter.Seq[In], fn Func[In, Out], o 
 		close(results)
 	}()
 
+	// If sink panics (or the body of a loop over Map does), stop the run
+	// and let every goroutine end before the panic goes on.
+	finished := false
+	defer func() {
+		if !finished {
+			cancel(errStopped)
+			for range results {
+			}
+			wg.Wait()
+		}
+	}()
+
 	var (
 		sum      Summary
 		prog     = Progress{Total: o.Total, Started: start}
@@ -158,6 +170,7 @@ func Run[In, Out any](ctx context.Context, in iter.Seq[In], fn Func[In, Out], o 
 			deliver(r)
 		}
 	}
+	finished = true
 	wg.Wait()
 	sum.Inputs = fed
 	sum.Elapsed = time.Since(start)

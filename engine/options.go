@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"math/rand/v2"
 	"runtime"
 	"time"
 )
@@ -27,7 +28,10 @@ type Options struct {
 	Retries int
 
 	// Backoff is the wait before the first retry; it doubles on each
-	// further retry, up to 30 seconds. Zero means 100ms.
+	// further retry, up to 30 seconds. Each wait is drawn at random
+	// between half of that and all of it (jitter), so that items that
+	// failed together do not all retry at the same moment. Zero means
+	// 100ms.
 	Backoff time.Duration
 
 	// HaltOnError cancels the run after the first item that fails.
@@ -69,7 +73,8 @@ func (o *Options) backoff(attempt int) time.Duration {
 	for i := 1; i < attempt && b < ceiling; i++ {
 		b *= 2
 	}
-	return min(b, ceiling)
+	b = min(b, ceiling)
+	return b/2 + rand.N(b/2+1)
 }
 
 // Progress is a snapshot of a run, given to Options.OnProgress.

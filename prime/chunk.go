@@ -5,8 +5,6 @@ import (
 	"context"
 	"fmt"
 	"math/big"
-
-	"github.com/fanout-dev/fanout/engine"
 )
 
 // Chunk is the unit of work: a run of consecutive lines of input, usually
@@ -52,11 +50,6 @@ type Verdicts struct {
 	Numbers int         `json:"numbers"` // lines that held an integer
 	Errors  []LineError `json:"errors,omitempty"`
 }
-
-// Job is the primality job for the engine: it checks every line of a
-// Chunk. Its input and output are JSON-serialisable, so a remote worker
-// can run it through Job.Raw.
-var Job = engine.Job[Chunk, Verdicts]{Name: "primes", Run: Check}
 
 // quoteLimit is how much of a bad line an error quotes.
 const quoteLimit = 40

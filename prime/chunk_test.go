@@ -100,18 +100,6 @@ func TestCheckBadLinesKeepJSONAligned(t *testing.T) {
 	}
 }
 
-func TestJobRaw(t *testing.T) {
-	raw := Job.Raw()
-	out, err := raw(context.Background(), []byte(`{"first":1,"text":"7\n9\nx\n"}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := `{"codes":"pcx","primes":1,"numbers":2,"errors":[{"line":3,"input":"x","reason":"not an integer"}]}`
-	if string(out) != want {
-		t.Errorf("Job.Raw = %s\nwant %s", out, want)
-	}
-}
-
 // CheckAppend renders in the same pass exactly what Check and
 // AppendResults render in two.
 func TestCheckAppendMatchesAppendResults(t *testing.T) {

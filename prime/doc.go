@@ -18,6 +18,10 @@
 //
 // Work on many numbers is split into Chunks of consecutive input lines,
 // thousands of numbers each, so that per-task overhead stays small; Check
-// runs one Chunk and Job names it for the engine. Ranges are sieved by
-// Sieve with a segmented sieve of Eratosthenes on a mod-30 wheel.
+// runs one Chunk. Ranges are split into Spans by Spans and sieved by
+// SieveSpan with a segmented sieve of Eratosthenes on a mod-30 wheel.
+//
+// Job and RangeJob define the two jobs fanout runs, locally or on cluster
+// workers: Job checks a Chunk and writes its verdicts in the format of its
+// Settings; RangeJob sieves a Span and lists or counts its primes.
 package prime

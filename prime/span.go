@@ -8,8 +8,6 @@ import (
 	"math"
 	"math/bits"
 	"sync"
-
-	"github.com/fanout-dev/fanout/engine"
 )
 
 // Span is a range of numbers [Lo, Hi], both included: the unit of work of
@@ -25,9 +23,6 @@ type SpanResult struct {
 	Count  uint64   `json:"count"`            // primes in the span
 	Primes []uint64 `json:"primes,omitempty"` // the primes in order, when listed
 }
-
-// RangeJob sieves one Span for the engine.
-var RangeJob = engine.Job[Span, SpanResult]{Name: "primes-range", Run: SieveSpan}
 
 var bufPool sync.Pool // of *[]byte sieve buffers
 

@@ -119,14 +119,6 @@ func TestSieveSpanLimits(t *testing.T) {
 	}
 }
 
-// A remote worker runs the range job on JSON.
-func TestRangeJobRaw(t *testing.T) {
-	out, err := RangeJob.Raw()(context.Background(), []byte(`{"lo":90,"hi":110,"list":true}`))
-	if err != nil || string(out) != `{"count":5,"primes":[97,101,103,107,109]}` {
-		t.Fatalf("RangeJob.Raw = %s, %v", out, err)
-	}
-}
-
 // A wide span gathers the multiples of its largest primes by block; narrow
 // spans mark them at once. Both must find the same primes.
 func TestSieveWideSpanMatchesNarrow(t *testing.T) {

@@ -1,60 +1,58 @@
 package thumb
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"image"
-	"io"
-	"iter"
-	"os"
 	"sync"
 
 	"github.com/fanout-dev/fanout/internal/turbo"
 )
 
-// Budget bounds the memory held by the decodes in flight: an item is
-// handed to a worker only once its estimated decode memory fits in what
-// the items still being decoded leave free. An item larger than three
-// quarters of the budget counts as that much, so that small items still
-// run beside it. Items that do not fit yet wait, in order, while
-// smaller ones go ahead, so the workers stay busy. Use Schedule to feed the
-// engine and set Maker.Budget to the same Budget.
-type Budget struct {
-	max   int64
-	mu    sync.Mutex
-	used  int64
-	freed chan struct{}
+// budget bounds the memory held by the decodes in flight: an item is
+// decoded only once its estimated decode memory fits in what the items
+// still being decoded leave free, or when nothing else is being decoded.
+// An item larger than three quarters of the budget counts as that much, so
+// that small items still run beside it.
+type budget struct {
+	max  int64
+	mu   sync.Mutex
+	used int64
+	wake chan struct{} // closed, and replaced, whenever memory is given back
 }
 
-// NewBudget returns a Budget of max bytes.
-func NewBudget(max int64) *Budget {
-	return &Budget{max: max, freed: make(chan struct{}, 1)}
+func newBudget(max int64) *budget {
+	return &budget{max: max, wake: make(chan struct{})}
 }
 
-// take reserves w bytes if they fit, or if nothing is reserved.
-func (b *Budget) take(w int64) bool {
+// acquire reserves w bytes (at most three quarters of the budget), waiting
+// until they fit or ctx is done, and returns what it reserved.
+func (b *budget) acquire(ctx context.Context, w int64) (int64, error) {
+	w = min(w, b.max*3/4)
+	for {
+		b.mu.Lock()
+		if b.used == 0 || b.used+w <= b.max {
+			b.used += w
+			b.mu.Unlock()
+			return w, nil
+		}
+		wake := b.wake
+		b.mu.Unlock()
+		select {
+		case <-wake:
+		case <-ctx.Done():
+			return 0, ctx.Err()
+		}
+	}
+}
+
+// release gives back w bytes reserved by acquire.
+func (b *budget) release(w int64) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if b.used > 0 && b.used+w > b.max {
-		return false
-	}
-	b.used += w
-	return true
-}
-
-// release returns w bytes reserved by take.
-func (b *Budget) release(w int64) {
-	if b == nil || w == 0 {
-		return
-	}
-	b.mu.Lock()
 	b.used -= w
-	b.mu.Unlock()
-	select {
-	case b.freed <- struct{}{}:
-	default:
-	}
+	close(b.wake)
+	b.wake = make(chan struct{})
 }
 
 // markSOF2 is the JPEG marker of a progressive, Huffman-coded frame.
@@ -65,67 +63,14 @@ func turboAvailable() bool {
 	return ok
 }
 
-// maxDeferred is how many items that do not fit yet Schedule holds back
-// before it waits for the first of them.
-const maxDeferred = 64
-
-// Schedule yields items in their order, except that one whose estimated
-// decode memory (read from its header, see DecodeBytes) does not fit yet
-// is held back while later ones that fit go first. Each yielded item has
-// its memory reserved until Maker.Run has decoded it. It stops when ctx is
-// done.
-func (b *Budget) Schedule(ctx context.Context, items []Item, o Options) iter.Seq[Item] {
-	return b.schedule(ctx, items, func(it Item) int64 { return DecodeBytes(it.Src, o) })
-}
-
-// schedule is Schedule with the estimate of an item's memory given.
-func (b *Budget) schedule(ctx context.Context, items []Item, weigh func(Item) int64) iter.Seq[Item] {
-	return func(yield func(Item) bool) {
-		var waiting []Item
-		next := 0
-		for next < len(items) || len(waiting) > 0 {
-			var it Item
-			switch {
-			case len(waiting) > 0 && b.take(waiting[0].weight):
-				it, waiting = waiting[0], waiting[1:]
-			case next < len(items) && len(waiting) < maxDeferred:
-				it = items[next]
-				next++
-				it.weight = min(weigh(it), b.max*3/4)
-				if !b.take(it.weight) {
-					waiting = append(waiting, it)
-					continue
-				}
-			default: // wait for a decode to finish
-				select {
-				case <-b.freed:
-				case <-ctx.Done():
-					return
-				}
-				continue
-			}
-			if !yield(it) {
-				return
-			}
-		}
-	}
-}
-
-// DecodeBytes estimates the memory that decoding the image file at path
+// decodeBytes estimates the memory that decoding the image file data
 // takes with options o, from its header: Go's decoder holds every DCT
 // coefficient of a progressive JPEG (4 bytes each) beside the image,
-// libjpeg-turbo 2 bytes each; other images are decoded whole. A file whose
+// libjpeg-turbo 2 bytes each; other images are decoded whole. Data whose
 // header cannot be read counts as nothing: it will fail quickly.
-func DecodeBytes(path string, o Options) int64 {
-	f, err := os.Open(path)
-	if err != nil {
-		return 0
-	}
-	defer f.Close()
-	head := make([]byte, 64<<10)
-	n, _ := io.ReadFull(f, head)
-	head = head[:n]
-	cfg, format, err := image.DecodeConfig(io.MultiReader(bytes.NewReader(head), bufio.NewReader(f)))
+func decodeBytes(data []byte, o Options) int64 {
+	head := data[:min(len(data), 64<<10)]
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
 	if err != nil {
 		return 0
 	}

@@ -9,91 +9,88 @@ import (
 	"time"
 )
 
-// Items whose decodes would not fit together never run at once, and
-// smaller items go ahead of a large one that waits.
-func TestBudgetSchedule(t *testing.T) {
+// Items whose decodes would not fit together never run at once, an item
+// alone runs whatever its size, and every reserved byte is given back.
+func TestBudget(t *testing.T) {
 	tests := []struct {
 		name    string
 		max     int64
 		weights []int64
-		want    []string // the order the items are handed out in
 	}{
-		{"all fit", 100, []int64{30, 30, 30}, []string{"0", "1", "2"}},
-		{"large waits, small go first", 100, []int64{60, 50, 10, 5}, []string{"0", "2", "3", "1"}},
-		{"larger than the budget counts as 3/4 of it", 100, []int64{500, 500, 1, 30}, []string{"0", "2", "1", "3"}},
+		{"all fit", 100, []int64{30, 30, 30}},
+		{"large and small", 100, []int64{60, 50, 10, 5, 60, 50}},
+		{"larger than the budget counts as 3/4 of it", 100, []int64{500, 500, 1, 30}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			b := NewBudget(tt.max)
-			var items []Item
-			for i := range tt.weights {
-				items = append(items, Item{Src: string(rune('0' + i))})
-			}
-			weigh := func(it Item) int64 { return tt.weights[it.Src[0]-'0'] }
-			var got []string
+			b := newBudget(tt.max)
 			var mu sync.Mutex
 			var inFlight int64
-			var n int
 			var wg sync.WaitGroup
-			for it := range b.schedule(context.Background(), items, weigh) {
-				got = append(got, it.Src)
-				mu.Lock()
-				inFlight += it.weight
-				n++
-				if n > 1 && inFlight > tt.max {
-					t.Errorf("%d bytes in %d items in flight, budget %d", inFlight, n, tt.max)
-				}
-				mu.Unlock()
-				wg.Add(1)
-				go func() { // a worker that takes 10 ms
-					defer wg.Done()
-					time.Sleep(10 * time.Millisecond)
+			for _, w := range tt.weights {
+				wg.Go(func() {
+					got, err := b.acquire(context.Background(), w)
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					if want := min(w, tt.max*3/4); got != want {
+						t.Errorf("reserved %d for %d, want %d", got, w, want)
+					}
 					mu.Lock()
-					inFlight -= it.weight
-					n--
+					inFlight += got
+					if inFlight > tt.max && inFlight != got {
+						t.Errorf("%d bytes in flight, budget %d", inFlight, tt.max)
+					}
 					mu.Unlock()
-					b.release(it.weight)
-				}()
+					time.Sleep(5 * time.Millisecond)
+					mu.Lock()
+					inFlight -= got
+					mu.Unlock()
+					b.release(got)
+				})
 			}
 			wg.Wait()
-			if len(got) != len(tt.want) {
-				t.Fatalf("handed out %v, want %v", got, tt.want)
-			}
-			for i := range got {
-				if got[i] != tt.want[i] {
-					t.Fatalf("order %v, want %v", got, tt.want)
-				}
+			if b.used != 0 {
+				t.Errorf("%d bytes still reserved", b.used)
 			}
 		})
 	}
 }
 
-// Many workers running Maker.Run on scheduled items give every reserved
-// byte back.
+// A wait for memory ends when the run is cancelled: a halted run never
+// hangs on memory that is not given back.
+func TestBudgetWaitCancelled(t *testing.T) {
+	b := newBudget(100)
+	if _, err := b.acquire(context.Background(), 80); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	if _, err := b.acquire(ctx, 50); err != context.DeadlineExceeded {
+		t.Fatalf("acquire beyond the budget: %v, want the context's error", err)
+	}
+}
+
+// Many workers running the job give every reserved byte back.
 func TestBudgetReleasedByRun(t *testing.T) {
 	dir := t.TempDir()
-	var items []Item
-	for _, name := range []string{"ladybird.jpg", "yellow-flower.jpg", "float-into-mate.png", "two-wings-palette.png"} {
-		items = append(items, Item{Src: filepath.Join(samples, name), Outs: []string{filepath.Join(dir, name+".png")}})
-	}
-	b := NewBudget(1 << 20) // smaller than any of them: one at a time
-	mk := &Maker{Options: Options{Boxes: []Box{{W: 32, H: 32}}}, Budget: b}
+	mk := &maker{Options: Options{Boxes: []Box{{W: 32, H: 32}}}, budget: newBudget(1 << 20)} // smaller than any: one at a time
 	var wg sync.WaitGroup
-	for it := range b.Schedule(context.Background(), items, mk.Options) {
-		if it.weight == 0 {
-			t.Errorf("%s: no memory reserved", it.Src)
+	for _, name := range []string{"ladybird.jpg", "yellow-flower.jpg", "float-into-mate.png", "two-wings-palette.png"} {
+		it := Item{Src: filepath.Join(samples, name), Outs: []string{filepath.Join(dir, name+".png")}}
+		if decodeBytes(readFile(t, it.Src), mk.Options) == 0 {
+			t.Errorf("%s: no decode memory estimated", it.Src)
 		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if _, err := mk.Run(context.Background(), it); err != nil {
+		wg.Go(func() {
+			if _, err := mk.run(context.Background(), it); err != nil {
 				t.Error(err)
 			}
-		}()
+		})
 	}
 	wg.Wait()
-	if b.used != 0 {
-		t.Errorf("%d bytes still reserved", b.used)
+	if mk.budget.used != 0 {
+		t.Errorf("%d bytes still reserved", mk.budget.used)
 	}
 }
 

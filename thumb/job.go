@@ -11,13 +11,11 @@ import (
 )
 
 // Item is one source image and the thumbnails to make of it, one output
-// path per box of Options.Boxes, in the same order.
+// path per size of Settings.Sizes, in the same order. Prepare makes them.
 type Item struct {
 	Src  string   `json:"src"`
 	Outs []string `json:"outs"`
-	Size int64    `json:"size"` // the source's size in bytes, for scheduling
-
-	weight int64 // decode memory reserved in a Budget by Schedule
+	Size int64    `json:"size"` // the source's size in bytes, for ordering
 }
 
 // Written is one thumbnail on disk.
@@ -36,42 +34,45 @@ type Done struct {
 	Thumbs  []Written `json:"thumbs,omitempty"`
 }
 
-// Maker turns Items into thumbnail files. The zero value makes the seed's
-// PNG thumbnails and redoes none that are up to date.
-type Maker struct {
+// Job makes the thumbnails of one Item, unless all of them are newer than
+// the source and Settings.Force is not set. Each file is written to a
+// temporary file beside it and renamed, so none is ever half-written.
+//
+// The function it builds holds the memory budget of Settings.MemoryMiB
+// for the items it runs at once: before decoding, an item reserves the
+// memory its decode takes, estimated from the image's header (an item
+// larger than three quarters of the budget counts as that much), and waits
+// while the items being decoded leave too little. Its default concurrency
+// is one worker per core: the work is CPU-bound.
+var Job = &engine.Def[Settings, Item, Done]{
+	Name:    "thumbs",
+	Version: 1,
+	New: func(s Settings) (engine.Func[Item, Done], error) {
+		mk := &maker{
+			Options: s.options(),
+			Encoder: Encoder{Format: s.Format, Quality: s.Quality},
+			force:   s.Force,
+			budget:  newBudget(s.decodeBudget()),
+		}
+		return mk.run, nil
+	},
+}
+
+// maker turns Items into thumbnail files.
+type maker struct {
 	Options
 	Encoder
-	// Force remakes thumbnails that are newer than their source.
-	Force bool
-	// Budget, when set, is the Budget whose Schedule yields the Items:
-	// Run gives back each Item's reserved memory once it is decoded.
-	Budget *Budget
+	force  bool
+	budget *budget
 }
 
-// Job returns the thumbnail job for the engine. Its default concurrency is
-// one worker per core: the work is CPU-bound.
-func (mk *Maker) Job() engine.Job[Item, Done] {
-	return engine.Job[Item, Done]{Name: "thumbs", Run: mk.Run}
-}
-
-// Run makes the thumbnails of one Item, unless all of them are newer than
-// the source and Force is not set. Each file is written to a temporary
-// file beside it and renamed, so none is ever half-written.
-func (mk *Maker) Run(ctx context.Context, it Item) (Done, error) {
+func (mk *maker) run(ctx context.Context, it Item) (Done, error) {
 	d := Done{Src: it.Src}
-	released := false
-	release := func() {
-		if !released {
-			released = true
-			mk.Budget.release(it.weight)
-		}
-	}
-	defer release()
 	st, err := os.Stat(it.Src)
 	if err != nil {
 		return d, err
 	}
-	if !mk.Force && upToDate(it.Outs, st) {
+	if !mk.force && upToDate(it.Outs, st) {
 		d.Skipped = true
 		return d, nil
 	}
@@ -79,15 +80,19 @@ func (mk *Maker) Run(ctx context.Context, it Item) (Done, error) {
 	if err != nil {
 		return d, err
 	}
-	if err := ctx.Err(); err != nil {
+	reserved, err := mk.budget.acquire(ctx, decodeBytes(data, mk.Options))
+	if err != nil {
 		return d, err
 	}
 	set, err := Make(data, mk.Options)
-	release()
+	mk.budget.release(reserved)
 	if err != nil {
 		return d, err
 	}
 	d.Format, d.Decoder = set.Format, set.Decoder
+	if len(set.Thumbs) != len(it.Outs) {
+		return d, fmt.Errorf("thumb: %d output paths for %d sizes", len(it.Outs), len(set.Thumbs))
+	}
 	for i, t := range set.Thumbs {
 		if err := ctx.Err(); err != nil {
 			return d, err
@@ -113,7 +118,7 @@ func upToDate(outs []string, src os.FileInfo) bool {
 }
 
 // write encodes t to path through a temporary file in the same folder.
-func (mk *Maker) write(path string, t *image.RGBA, set *Set) error {
+func (mk *maker) write(path string, t *image.RGBA, set *Set) error {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("create output folder: %w", err)

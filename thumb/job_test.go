@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/fanout-dev/fanout/engine"
 )
 
 func copyFile(t *testing.T, src, dst string) {
@@ -19,9 +21,9 @@ func copyFile(t *testing.T, src, dst string) {
 	}
 }
 
-func planItems(t *testing.T, p Planner, paths ...string) []Item {
+func planItems(t *testing.T, s Settings, paths ...string) []Item {
 	t.Helper()
-	pl := p.Plan(paths)
+	pl := prepare(t, s, paths)
 	if len(pl.Problems) > 0 || len(pl.Collisions) > 0 {
 		t.Fatalf("plan: problems %v, collisions %v", pl.Problems, pl.Collisions)
 	}
@@ -35,11 +37,11 @@ func TestRunIncremental(t *testing.T) {
 	src := filepath.Join(dir, "in", "ladybird.jpg")
 	copyFile(t, filepath.Join(samples, "ladybird.jpg"), src)
 	out := filepath.Join(dir, "out")
-	items := planItems(t, Planner{OutDir: out}, filepath.Join(dir, "in"))
-	mk := &Maker{}
+	items := planItems(t, Settings{OutDir: out}, filepath.Join(dir, "in"))
+	run := newRun(t, Settings{})
 	ctx := context.Background()
 
-	d, err := mk.Run(ctx, items[0])
+	d, err := run(ctx, items[0])
 	if err != nil || d.Skipped || len(d.Thumbs) != 3 {
 		t.Fatalf("first run: %+v, %v", d, err)
 	}
@@ -52,7 +54,7 @@ func TestRunIncremental(t *testing.T) {
 	if err := os.Chtimes(src, old.Add(-time.Hour), old.Add(-time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	d, err = mk.Run(ctx, items[0])
+	d, err = run(ctx, items[0])
 	if err != nil || !d.Skipped || len(d.Thumbs) != 0 {
 		t.Fatalf("re-run: %+v, %v; want skipped", d, err)
 	}
@@ -65,19 +67,29 @@ func TestRunIncremental(t *testing.T) {
 	if err := os.Chtimes(src, time.Now(), time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	if d, err = mk.Run(ctx, items[0]); err != nil || d.Skipped {
+	if d, err = run(ctx, items[0]); err != nil || d.Skipped {
 		t.Errorf("after the source changed: %+v, %v; want made", d, err)
 	}
 	// Force remakes up-to-date thumbnails.
-	if d, err = (&Maker{Force: true}).Run(ctx, items[0]); err != nil || d.Skipped {
+	if d, err = newRun(t, Settings{Force: true})(ctx, items[0]); err != nil || d.Skipped {
 		t.Errorf("with Force: %+v, %v; want made", d, err)
 	}
 	// A missing thumbnail is made even when the others are up to date.
 	os.Remove(items[0].Outs[1])
-	if d, err = mk.Run(ctx, items[0]); err != nil || d.Skipped {
+	if d, err = run(ctx, items[0]); err != nil || d.Skipped {
 		t.Errorf("one thumbnail missing: %+v, %v; want made", d, err)
 	}
 	assertNoTemp(t, out)
+}
+
+// newRun builds the function of Job for s.
+func newRun(t *testing.T, s Settings) engine.Func[Item, Done] {
+	t.Helper()
+	j, err := Job.Job(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return j.Run
 }
 
 func assertNoTemp(t *testing.T, dir string) {
@@ -97,16 +109,16 @@ func TestRunFailureLeavesNothing(t *testing.T) {
 	copyFile(t, filepath.Join("testdata", "bad", "truncated-png.png"), filepath.Join(dir, "in", "t.png"))
 	copyFile(t, filepath.Join(samples, "wood.jpg"), filepath.Join(dir, "in", "wood.jpg"))
 	out := filepath.Join(dir, "out")
-	items := planItems(t, Planner{OutDir: out}, filepath.Join(dir, "in"))
+	items := planItems(t, Settings{OutDir: out}, filepath.Join(dir, "in"))
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	for _, it := range items {
-		if _, err := (&Maker{}).Run(ctx, it); err == nil {
+		if _, err := newRun(t, Settings{})(ctx, it); err == nil {
 			t.Errorf("%s: no error from a cancelled run", it.Src)
 		}
 	}
 	for _, it := range items {
-		_, err := (&Maker{}).Run(context.Background(), it)
+		_, err := newRun(t, Settings{})(context.Background(), it)
 		if (err != nil) != strings.HasSuffix(it.Src, "t.png") {
 			t.Errorf("%s: error %v", it.Src, err)
 		}
@@ -126,7 +138,7 @@ func TestRunUnreadable(t *testing.T) {
 	if err := os.Symlink(filepath.Join(dir, "nowhere.jpg"), link); err != nil {
 		t.Fatal(err)
 	}
-	_, err := (&Maker{}).Run(context.Background(), Item{Src: link, Outs: []string{filepath.Join(dir, "o.png")}})
+	_, err := newRun(t, Settings{})(context.Background(), Item{Src: link, Outs: []string{filepath.Join(dir, "o.png")}})
 	if err == nil || !strings.Contains(err.Error(), "no such file") {
 		t.Errorf("dangling link: %v", err)
 	}
@@ -136,7 +148,7 @@ func TestRunUnreadable(t *testing.T) {
 	locked := filepath.Join(dir, "locked.jpg")
 	copyFile(t, filepath.Join(samples, "wood.jpg"), locked)
 	os.Chmod(locked, 0)
-	_, err = (&Maker{}).Run(context.Background(), Item{Src: locked, Outs: []string{filepath.Join(dir, "o.png")}})
+	_, err = newRun(t, Settings{})(context.Background(), Item{Src: locked, Outs: []string{filepath.Join(dir, "o.png")}})
 	if err == nil || !strings.Contains(err.Error(), "permission denied") {
 		t.Errorf("unreadable file: %v", err)
 	}

@@ -23,7 +23,7 @@ import (
 // Options.MaxPixels is zero: 100 megapixels.
 const DefaultMaxPixels = 100_000_000
 
-// Options configure Make. The zero value makes the seed's 32, 64 and 128
+// Options configure Make. The zero value makes the notes' 32, 64 and 128
 // pixel thumbnails, upright, of images up to 100 megapixels, with
 // libjpeg-turbo when it is present.
 type Options struct {
@@ -61,12 +61,7 @@ var (
 // box. The format is found from the content, never from a file name. The
 // header is checked before any pixel is decoded: an image larger than
 // Options.MaxPixels is refused with ErrTooLarge.
-func Make(data []byte, o Options) (set *Set, err error) {
-	defer func() { // a decoder bug must not take the whole run down
-		if r := recover(); r != nil {
-			set, err = nil, fmt.Errorf("decoder failed on damaged data: %v", r)
-		}
-	}()
+func Make(data []byte, o Options) (*Set, error) {
 	boxes := o.Boxes
 	if len(boxes) == 0 {
 		boxes = DefaultBoxes
@@ -98,7 +93,7 @@ func Make(data []byte, o Options) (set *Set, err error) {
 		big.X, big.Y = max(big.X, w), max(big.Y, h)
 	}
 
-	set = &Set{Format: format, Width: uw, Height: uh, ICC: m.icc,
+	set := &Set{Format: format, Width: uw, Height: uh, ICC: m.icc,
 		Gray: cfg.ColorModel == color.GrayModel || cfg.ColorModel == color.Gray16Model}
 	mid, ew, eh, err := shrinkDecode(data, format, cfg, big, o.PureGo, set)
 	if err != nil {
@@ -117,7 +112,7 @@ func checkHeader(data []byte, maxPixels int64) (image.Config, string, error) {
 	if len(data) == 0 {
 		return image.Config{}, "", ErrEmpty
 	}
-	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
+	cfg, format, err := guard("image", func() (image.Config, string, error) { return image.DecodeConfig(bytes.NewReader(data)) })
 	switch {
 	case errors.Is(err, image.ErrFormat):
 		return cfg, "", ErrNotImage
@@ -130,7 +125,7 @@ func checkHeader(data []byte, maxPixels int64) (image.Config, string, error) {
 		maxPixels = DefaultMaxPixels
 	}
 	if px := int64(cfg.Width) * int64(cfg.Height); maxPixels > 0 && px > maxPixels {
-		return cfg, format, fmt.Errorf("%w: %d×%d is %s, above --max-pixels %s (a decompression bomb?)",
+		return cfg, format, fmt.Errorf("%w: %d×%d is %s, above the limit of %s (a decompression bomb?)",
 			ErrTooLarge, cfg.Width, cfg.Height, megapixels(px), megapixels(maxPixels))
 	}
 	return cfg, format, nil
@@ -172,7 +167,7 @@ func shrinkDecode(data []byte, format string, cfg image.Config, big image.Point,
 			// Let the Go decoder judge what libjpeg-turbo only warned about.
 		}
 	}
-	src, _, err := image.Decode(bytes.NewReader(data))
+	src, _, err := guard(format, func() (image.Image, string, error) { return image.Decode(bytes.NewReader(data)) })
 	if err != nil {
 		return nil, 0, 0, fmt.Errorf("decode %s: %w", format, describe(err))
 	}
@@ -214,4 +209,18 @@ func onCanvas(p *image.Paletted, w, h int) image.Image {
 	c := image.NewRGBA(image.Rect(0, 0, w, h))
 	draw.Draw(c, p.Rect, p, p.Rect.Min, draw.Src)
 	return c
+}
+
+// guard runs an image decoder that is not fanout's own (the standard
+// library's and golang.org/x/image's): a panic in it on damaged data
+// becomes the error of that image, so that one file cannot take the run
+// down. fanout's own code runs unguarded, so that its fuzz tests find its
+// bugs.
+func guard[T any](format string, decode func() (T, string, error)) (v T, name string, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%s decoder failed on damaged data: %v", format, r)
+		}
+	}()
+	return decode()
 }

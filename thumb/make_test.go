@@ -68,7 +68,7 @@ func TestMakeBadInput(t *testing.T) {
 		{file: "notes.jpg", is: ErrNotImage, want: "not an image"},
 		{file: "truncated-jpeg.jpg", want: "decode jpeg"},
 		{file: "truncated-png.png", want: "decode png"},
-		{file: "bomb.png", is: ErrTooLarge, want: "30000×30000 is 900.0 MP, above --max-pixels 100.0 MP"},
+		{file: "bomb.png", is: ErrTooLarge, want: "30000×30000 is 900.0 MP, above the limit of 100.0 MP"},
 	}
 	for dec, pure := range decoders(t) {
 		for _, tt := range tests {

@@ -10,23 +10,14 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/fanout-dev/fanout/engine"
 )
 
-// DefaultTemplate names each thumbnail as the seed did: the source's name
+// DefaultTemplate names each thumbnail as fanout's Python notes did: the source's name
 // without extension, the box's width and height, and the output format's
 // extension, e.g. "cat_128_128.png".
 const DefaultTemplate = "{stem}_{w}_{h}.{fmt}"
-
-// Planner turns command-line paths into Items. The zero value looks at
-// folders one level deep and writes PNGs named by DefaultTemplate into
-// "thumbnails".
-type Planner struct {
-	OutDir    string // "thumbnails" when empty
-	Template  string // DefaultTemplate when empty
-	Boxes     []Box  // DefaultBoxes when nil
-	Format    Format // PNG when empty
-	Recursive bool   // walk folders all the way down, mirroring the tree
-}
 
 // Problem is an input that could not become an Item: a path that does not
 // exist, a pattern that matches nothing, a folder that cannot be read.
@@ -35,14 +26,37 @@ type Problem struct {
 	Err  error
 }
 
-// Plan is what Planner.Plan found.
+// Plan is a thumbs run planned by Prepare: the items to make and what could
+// not become one. Record and Finish make the contact sheet afterwards.
 type Plan struct {
-	Items    []Item    // largest source first
+	Settings Settings  // the run's settings
+	Items    []Item    // largest source first, so that no worker is left with a big file at the end
 	Problems []Problem // inputs that could not be listed
 	// Collisions lists each pair of sources that would write the same
 	// output path (the first such path), e.g. a.jpg and a.png both giving
 	// a_32_32.png. A run must not start while it is non-empty.
 	Collisions []Collision
+
+	made []IndexEntry
+}
+
+// Record notes that the thumbnails of it are on disk, made or up to date,
+// for the contact sheet. It is not safe for concurrent use: call it from
+// the goroutine that receives results.
+func (p *Plan) Record(it Item) {
+	if p.Settings.Index {
+		p.made = append(p.made, IndexEntry{Src: it.Src, Thumbs: it.Outs})
+	}
+}
+
+// Finish ends the run: with Settings.Index it writes index.html in the
+// output folder, showing every recorded item in name order.
+func (p *Plan) Finish() error {
+	if !p.Settings.Index || len(p.made) == 0 {
+		return nil
+	}
+	slices.SortFunc(p.made, func(a, b IndexEntry) int { return strings.Compare(a.Src, b.Src) })
+	return WriteIndex(cmp.Or(p.Settings.OutDir, DefaultOutDir), p.made)
 }
 
 // Collision is an output path claimed by two sources.
@@ -93,17 +107,20 @@ func Name(template, src string, b Box, f Format) string {
 	).Replace(template)
 }
 
-// Plan expands paths (files, folders, glob patterns) into Items with their
-// output paths, finds the collisions among them, and orders them largest
-// first so that no worker is left with a big file at the end.
-func (p *Planner) Plan(paths []string) Plan {
-	var pl Plan
-	out := cmp.Or(p.OutDir, "thumbnails")
-	tmpl := cmp.Or(p.Template, DefaultTemplate)
-	boxes := p.Boxes
-	if len(boxes) == 0 {
-		boxes = DefaultBoxes
+// Prepare is the planning step of a thumbs run, the same for a local run
+// and a cluster submitter: it validates s, expands paths (files, folders,
+// glob patterns) into Items with their output paths, finds the collisions
+// among them, and orders them largest first. A path that matches nothing
+// or cannot be read is a Problem, not an error: the rest goes on. The
+// error is a *engine.SettingsError for invalid settings.
+func Prepare(s Settings, paths []string) (*Plan, error) {
+	if err := s.Validate(); err != nil {
+		return nil, &engine.SettingsError{Job: Job.Name, Err: err}
 	}
+	pl := &Plan{Settings: s}
+	out := cmp.Or(s.OutDir, DefaultOutDir)
+	tmpl := cmp.Or(s.Template, DefaultTemplate)
+	boxes := s.boxes()
 	outAbs, _ := filepath.Abs(out)
 	seen := map[string]bool{}    // sources, by absolute path
 	owner := map[string]string{} // output path → source
@@ -116,7 +133,7 @@ func (p *Planner) Plan(paths []string) Plan {
 		seen[abs] = true
 		it := Item{Src: src, Size: size}
 		for _, b := range boxes {
-			o := filepath.Join(out, rel, Name(tmpl, src, b, p.Format))
+			o := filepath.Join(out, rel, Name(tmpl, src, b, s.Format))
 			if prev, ok := owner[o]; ok {
 				if !clashed[[2]string{prev, src}] {
 					clashed[[2]string{prev, src}] = true
@@ -145,20 +162,20 @@ func (p *Planner) Plan(paths []string) Plan {
 			case err != nil:
 				pl.Problems = append(pl.Problems, Problem{path, unwrapPath(err)})
 			case st.IsDir():
-				p.walk(path, outAbs, &pl, add)
+				walk(path, outAbs, s.Recursive, pl, add)
 			default:
 				add(path, "", st.Size())
 			}
 		}
 	}
 	slices.SortStableFunc(pl.Items, func(a, b Item) int { return cmp.Compare(b.Size, a.Size) })
-	return pl
+	return pl, nil
 }
 
-// walk adds the files of folder root: its direct files, or with Recursive
+// walk adds the files of folder root: its direct files, or when recursive
 // the whole tree, mirrored under the output folder. Hidden files and
 // folders and the output folder itself are left out.
-func (p *Planner) walk(root, outAbs string, pl *Plan, add func(src, rel string, size int64)) {
+func walk(root, outAbs string, recursive bool, pl *Plan, add func(src, rel string, size int64)) {
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			pl.Problems = append(pl.Problems, Problem{path, unwrapPath(err)})
@@ -174,7 +191,7 @@ func (p *Planner) walk(root, outAbs string, pl *Plan, add func(src, rel string, 
 			if abs, _ := filepath.Abs(path); abs == outAbs {
 				return filepath.SkipDir
 			}
-			if path != root && !p.Recursive {
+			if path != root && !recursive {
 				return filepath.SkipDir
 			}
 			return nil

@@ -18,12 +18,21 @@ func touch(t *testing.T, path string, size int) {
 	}
 }
 
+func prepare(t *testing.T, s Settings, paths []string) *Plan {
+	t.Helper()
+	pl, err := Prepare(s, paths)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pl
+}
+
 func TestPlanCollisions(t *testing.T) {
 	dir := t.TempDir()
 	touch(t, filepath.Join(dir, "a.jpg"), 10)
 	touch(t, filepath.Join(dir, "a.png"), 10)
 	touch(t, filepath.Join(dir, "b.png"), 10)
-	pl := (&Planner{OutDir: filepath.Join(dir, "out")}).Plan([]string{dir})
+	pl := prepare(t, Settings{OutDir: filepath.Join(dir, "out")}, []string{dir})
 	if len(pl.Collisions) != 1 {
 		t.Fatalf("collisions %v, want one (a.jpg, a.png)", pl.Collisions)
 	}
@@ -32,12 +41,12 @@ func TestPlanCollisions(t *testing.T) {
 		t.Errorf("collision %+v", c)
 	}
 	// A template with {ext} names them apart.
-	pl = (&Planner{OutDir: filepath.Join(dir, "out"), Template: "{stem}.{ext}_{w}_{h}.{fmt}"}).Plan([]string{dir})
+	pl = prepare(t, Settings{OutDir: filepath.Join(dir, "out"), Template: "{stem}.{ext}_{w}_{h}.{fmt}"}, []string{dir})
 	if len(pl.Collisions) != 0 || len(pl.Items) != 3 {
 		t.Errorf("with {ext}: %d items, collisions %v", len(pl.Items), pl.Collisions)
 	}
 	// Two boxes with the same name through a template without {w}.
-	pl = (&Planner{OutDir: filepath.Join(dir, "out"), Template: "{stem}_{h}.{fmt}", Boxes: []Box{{10, 20}, {30, 20}}}).Plan([]string{filepath.Join(dir, "b.png")})
+	pl = prepare(t, Settings{OutDir: filepath.Join(dir, "out"), Template: "{stem}_{h}.{fmt}", Sizes: []Box{{10, 20}, {30, 20}}}, []string{filepath.Join(dir, "b.png")})
 	if len(pl.Items) != 1 || len(pl.Items[0].Outs) != 1 {
 		t.Errorf("same name for two boxes of one source: %+v", pl.Items)
 	}
@@ -54,7 +63,7 @@ func TestPlanInputs(t *testing.T) {
 
 	t.Run("folder", func(t *testing.T) {
 		out := filepath.Join(dir, "img", "thumbnails")
-		pl := (&Planner{OutDir: out}).Plan([]string{filepath.Join(dir, "img")})
+		pl := prepare(t, Settings{OutDir: out}, []string{filepath.Join(dir, "img")})
 		var names []string
 		for _, it := range pl.Items {
 			names = append(names, filepath.Base(it.Src))
@@ -65,7 +74,7 @@ func TestPlanInputs(t *testing.T) {
 	})
 	t.Run("recursive mirrors the tree", func(t *testing.T) {
 		out := filepath.Join(dir, "img", "thumbnails")
-		pl := (&Planner{OutDir: out, Recursive: true}).Plan([]string{filepath.Join(dir, "img")})
+		pl := prepare(t, Settings{OutDir: out, Recursive: true}, []string{filepath.Join(dir, "img")})
 		if len(pl.Items) != 3 {
 			t.Fatalf("%d items, want 3 (the output folder left out): %+v", len(pl.Items), pl.Items)
 		}
@@ -75,7 +84,7 @@ func TestPlanInputs(t *testing.T) {
 		}
 	})
 	t.Run("glob and missing", func(t *testing.T) {
-		pl := (&Planner{}).Plan([]string{filepath.Join(dir, "more", "*.jpg"), filepath.Join(dir, "nope.jpg"), filepath.Join(dir, "*.webp")})
+		pl := prepare(t, Settings{}, []string{filepath.Join(dir, "more", "*.jpg"), filepath.Join(dir, "nope.jpg"), filepath.Join(dir, "*.webp")})
 		if len(pl.Items) != 1 || filepath.Base(pl.Items[0].Src) != "x.jpg" {
 			t.Errorf("items %+v, want x.jpg", pl.Items)
 		}
@@ -88,7 +97,7 @@ func TestPlanInputs(t *testing.T) {
 	})
 	t.Run("same file twice", func(t *testing.T) {
 		x := filepath.Join(dir, "more", "x.jpg")
-		pl := (&Planner{}).Plan([]string{x, x, filepath.Join(dir, "more")})
+		pl := prepare(t, Settings{}, []string{x, x, filepath.Join(dir, "more")})
 		if len(pl.Items) != 1 || len(pl.Collisions) != 0 {
 			t.Errorf("items %d, collisions %v: want one item", len(pl.Items), pl.Collisions)
 		}

@@ -8,7 +8,13 @@ import (
 )
 
 // Box is the size a thumbnail must fit in, in pixels.
-type Box struct{ W, H int }
+type Box struct {
+	W int `json:"w"`
+	H int `json:"h"`
+}
+
+// maxBox is the largest side of a Box.
+const maxBox = 1 << 15
 
 // String returns "W" for a square box and "WxH" otherwise.
 func (b Box) String() string {
@@ -18,7 +24,7 @@ func (b Box) String() string {
 	return fmt.Sprintf("%dx%d", b.W, b.H)
 }
 
-// DefaultBoxes are the seed's sizes: 32, 64 and 128 pixels square.
+// DefaultBoxes are the sizes of fanout's Python notes: 32, 64 and 128 pixels square.
 var DefaultBoxes = []Box{{32, 32}, {64, 64}, {128, 128}}
 
 // ParseBoxes parses a comma-separated list of sizes: "N" for an N×N box,
@@ -36,7 +42,7 @@ func ParseBoxes(s string) ([]Box, error) {
 		}
 		w, errW := strconv.Atoi(ws)
 		h, errH := strconv.Atoi(hs)
-		if errW != nil || errH != nil || w < 1 || h < 1 || w > 1<<15 || h > 1<<15 {
+		if errW != nil || errH != nil || w < 1 || h < 1 || w > maxBox || h > maxBox {
 			return nil, fmt.Errorf("thumb: bad size %q: want N or WxH with whole numbers from 1 to 32768", f)
 		}
 		out = append(out, Box{w, h})

@@ -2,9 +2,9 @@
 // every encoding, at the speed of the network.
 //
 // One Fetcher holds one tuned HTTP client (keep-alive, HTTP/2 where the
-// server offers it, gzip, deflate and brotli) shared by every request of the
-// process; Shared returns the process-wide Fetcher made once with the
-// default Config. A Fetcher bounds what each page may cost: connect, header
+// server offers it, gzip, deflate and brotli) shared by every request it
+// makes; Job, the titles job, makes one Fetcher per run from its Config.
+// A Fetcher bounds what each page may cost: connect, header
 // and whole-request timeouts, at most ten redirects with loop detection, and
 // a cap on the bytes read per page. Reading stops at </title>, so memory
 // stays flat however much the pages weigh.

@@ -11,7 +11,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/fanout-dev/fanout/engine"
@@ -46,24 +45,18 @@ func New(c Config) *Fetcher {
 	return &Fetcher{cfg: c, client: newClient(c), limit: newLimiter(c)}
 }
 
-// Shared returns the process-wide Fetcher with the default Config, made on
-// first use; every caller gets the same one, and so shares its connections.
-var Shared = sync.OnceValue(func() *Fetcher { return New(Config{}) })
-
-// Job returns the titles job run by f: input a URL, output its Page.
-// Transient failures (connect errors, 429, 502, 503, 504) are marked for
-// the engine to retry, honouring Retry-After.
-func (f *Fetcher) Job() engine.Job[string, Page] {
-	return engine.Job[string, Page]{Name: "titles", Run: f.Fetch, Workers: 100}
-}
-
-// Job returns the titles job on the Shared Fetcher.
-func Job() engine.Job[string, Page] {
-	return engine.Job[string, Page]{
-		Name:    "titles",
-		Run:     func(ctx context.Context, u string) (Page, error) { return Shared().Fetch(ctx, u) },
-		Workers: 100,
-	}
+// Job fetches one URL and returns its Page, with a Fetcher made once per
+// run from the settings (so that the run's requests share its
+// connections). Transient failures (connect errors, 429, 502, 503, 504)
+// are marked for the engine to retry, honouring Retry-After. Its default
+// concurrency is 100 requests at once.
+var Job = &engine.Def[Config, string, Page]{
+	Name:    "titles",
+	Version: 1,
+	Workers: 100,
+	New: func(c Config) (engine.Func[string, Page], error) {
+		return New(c).Fetch, nil
+	},
 }
 
 // Normalize turns an input line into an absolute http or https URL: a bare

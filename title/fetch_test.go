@@ -357,28 +357,35 @@ func TestFetchKeepAlive(t *testing.T) {
 	}
 }
 
-// TestSharedJob checks that the process-wide Fetcher is made once however
-// many goroutines ask at once, and that the job runs on JSON, as a remote
-// worker would run it.
-func TestSharedJob(t *testing.T) {
-	var wg sync.WaitGroup
-	got := make([]*Fetcher, 100)
-	for i := range got {
-		wg.Go(func() { got[i] = Shared() })
-	}
-	wg.Wait()
-	for _, f := range got {
-		if f != got[0] {
-			t.Fatal("Shared returned two different Fetchers")
-		}
-	}
+// The job runs on JSON with settings that travelled with it, as a remote
+// worker runs it: here a timeout shorter than the page takes.
+func TestJobRaw(t *testing.T) {
 	srv := faultServer(t)
-	out, err := Job().Raw()(context.Background(), []byte(`"`+srv.URL+`/ok"`))
+	raw, err := Job.Raw(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := raw(context.Background(), []byte(`"`+srv.URL+`/ok"`))
 	var p Page
 	if err == nil {
 		err = json.Unmarshal(out, &p)
 	}
 	if err != nil || p.Title != "Hello & welcome" || p.Status != 200 {
 		t.Errorf("Raw job: %s, %v", out, err)
+	}
+	settings, err := Job.EncodeSettings(Config{Timeout: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err = Job.Raw(settings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err = raw(context.Background(), []byte(`"`+srv.URL+`/stall"`))
+	if ClassOf(err) != ClassTimeout {
+		t.Errorf("with a 50ms timeout: %s, %v; want a timeout", out, err)
+	}
+	if _, err := Job.Raw([]byte(`{"timeout":-1}`)); err == nil {
+		t.Error("a negative timeout was accepted")
 	}
 }

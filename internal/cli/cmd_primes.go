@@ -9,8 +9,6 @@ import (
 	"os"
 	"runtime"
 	"strconv"
-	"strings"
-	"sync"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -105,51 +103,26 @@ func runPrimes(ctx context.Context, g *Globals, o primesOptions, args []string) 
 	}
 	defer closeAll()
 
-	format := prime.Format{JSON: g.JSON, PrimesOnly: o.PrimesOnly}
-	onWorkers, doneRemote, err := remote(ctx, g, prime.Job)
+	settings := prime.Settings{JSON: g.JSON, PrimesOnly: o.PrimesOnly}
+	job, doneRemote, err := bind(ctx, g, prime.Job, settings)
 	if err != nil {
 		return err
 	}
 	defer doneRemote()
-	job := engine.Job[prime.Chunk, checkedChunk]{
-		Name: prime.Job.Name,
-		Run: func(ctx context.Context, c prime.Chunk) (checkedChunk, error) {
-			buf := outPool.Get().(*[]byte)
-			var v prime.Verdicts
-			var out []byte
-			var err error
-			if onWorkers != nil { // --nats: workers check, this process renders
-				if v, err = onWorkers(ctx, c); err == nil {
-					out = prime.AppendResults((*buf)[:0], c, v, format)
-				}
-			} else {
-				v, out, err = prime.CheckAppend(ctx, c, format, (*buf)[:0])
-			}
-			*buf = out
-			if err != nil {
-				outPool.Put(buf)
-				return checkedChunk{}, err
-			}
-			return checkedChunk{v: v, out: buf}, nil
-		},
-	}
-	if onWorkers != nil {
-		job.Workers = remoteInFlight
-	}
 	// --halt-on-error stops at the first bad line: the engine's items are
 	// chunks, which succeed even when some of their lines are bad.
 	ctx, halt := context.WithCancelCause(ctx)
 	defer halt(nil)
 	halted := false
 	numbers := 0
-	err = Drive(ctx, g, Task[prime.Chunk, checkedChunk]{
+	err = Drive(ctx, g, Task[prime.Chunk, prime.Checked]{
 		Job:         job,
 		Inputs:      in.all(),
 		Ordered:     !o.Unordered,
 		Noun:        "numbers",
 		NoInput:     "no numbers: " + in.describe() + " is empty",
 		SelfCounted: true,
-		Emit: func(r engine.Result[prime.Chunk, checkedChunk], rep *Report) error {
+		Emit: func(r engine.Result[prime.Chunk, prime.Checked], rep *Report) error {
 			if halted {
 				return nil
 			}
@@ -157,27 +130,25 @@ func runPrimes(ctx context.Context, g *Globals, o primesOptions, args []string) 
 				rep.Fail(chunkName(r.In), r.Err)
 				return nil
 			}
-			defer outPool.Put(r.Out.out)
-			v := r.Out.v
-			if g.HaltOnError && len(v.Errors) > 0 {
-				// Print the chunk up to its first bad line, then stop.
-				rep.Fail(lineName(r.In.Source, v.Errors[0].Line), fmt.Errorf("%q: %s", v.Errors[0].Input, v.Errors[0].Reason))
-				halted = true
-				halt(errHaltedOnBadLine)
-				upTo := v.Errors[0].Line - r.In.First + 1 // lines, the bad one included
-				part := r.In
-				part.Text = part.Text[:lineOffset(part.Text, upTo)]
-				prefix := prime.Verdicts{Codes: v.Codes[:upTo], Errors: v.Errors[:1]}
-				rep.OK(upTo - 1 - strings.Count(prefix.Codes, string(rune(prime.CodeBlank))))
-				_, err := g.Stdout.Write(prime.AppendResults(nil, part, prefix, format))
-				return err
+			defer r.Out.Release()
+			out := r.Out
+			if g.HaltOnError {
+				var bad prime.LineError
+				if out, bad, halted = prime.Cut(r.In, r.Out, settings); halted {
+					// Print the chunk up to its first bad line, then stop.
+					rep.Fail(lineName(r.In.Source, bad.Line), fmt.Errorf("%q: %s", bad.Input, bad.Reason))
+					halt(errHaltedOnBadLine)
+					rep.OK(out.Numbers)
+					_, err := g.Stdout.Write(out.Text)
+					return err
+				}
 			}
-			for _, e := range v.Errors {
+			for _, e := range out.Errors {
 				rep.Fail(lineName(r.In.Source, e.Line), fmt.Errorf("%q: %s", e.Input, e.Reason))
 			}
-			rep.OK(v.Numbers)
-			numbers += v.Numbers + len(v.Errors)
-			_, err := g.Stdout.Write(*r.Out.out)
+			rep.OK(out.Numbers)
+			numbers += out.Numbers + len(out.Errors)
+			_, err := g.Stdout.Write(out.Text)
 			return err
 		},
 	})
@@ -198,24 +169,6 @@ func runPrimes(ctx context.Context, g *Globals, o primesOptions, args []string) 
 }
 
 var errHaltedOnBadLine = errors.New("halted at the first bad line (--halt-on-error)")
-
-// lineOffset returns the byte offset of line i (from 0) of text.
-func lineOffset(text string, i int) int {
-	off := 0
-	for ; i > 0; i-- {
-		off += strings.IndexByte(text[off:], '\n') + 1
-	}
-	return off
-}
-
-// checkedChunk is a chunk's verdicts with its output already rendered by
-// the worker, so that the ordered writer only copies bytes.
-type checkedChunk struct {
-	v   prime.Verdicts
-	out *[]byte
-}
-
-var outPool = sync.Pool{New: func() any { b := make([]byte, 0, 128<<10); return &b }}
 
 // lineName names a line in error messages: "line 7" on stdin,
 // "argument 2", or "FILE: line 7".
@@ -328,27 +281,13 @@ func runPrimeRange(ctx context.Context, g *Globals, o primesOptions) error {
 	for range spans {
 		total++
 	}
-	json := g.JSON
-	sieve, doneRemote, err := remote(ctx, g, prime.RangeJob)
+	job, doneRemote, err := bind(ctx, g, prime.RangeJob, prime.RangeSettings{JSON: g.JSON, Count: o.Count})
 	if err != nil {
 		return err
 	}
 	defer doneRemote()
-	if sieve == nil {
-		sieve = prime.SieveSpan
-	}
-	job := engine.Job[prime.Span, sievedSpan]{
-		Name: prime.RangeJob.Name,
-		Run: func(ctx context.Context, s prime.Span) (sievedSpan, error) {
-			r, err := sieve(ctx, s)
-			if err != nil || !list {
-				return sievedSpan{count: r.Count}, err
-			}
-			return sievedSpan{count: r.Count, out: prime.AppendPrimes(nil, r.Primes, json)}, nil
-		},
-	}
 	var count uint64
-	err = Drive(ctx, g, Task[prime.Span, sievedSpan]{
+	err = Drive(ctx, g, Task[prime.Span, prime.Sieved]{
 		Job:     job,
 		Inputs:  spans,
 		Total:   total,
@@ -356,19 +295,19 @@ func runPrimeRange(ctx context.Context, g *Globals, o primesOptions) error {
 		Noun:    "range segments",
 		NoInput: "empty range",
 		Name:    func(s prime.Span) string { return fmt.Sprintf("span %d..%d", s.Lo, s.Hi) },
-		Emit: func(r engine.Result[prime.Span, sievedSpan], _ *Report) error {
+		Emit: func(r engine.Result[prime.Span, prime.Sieved], _ *Report) error {
 			if r.Err != nil {
 				return nil
 			}
-			count += r.Out.count
-			_, err := g.Stdout.Write(r.Out.out)
+			count += r.Out.Count
+			_, err := g.Stdout.Write(r.Out.Text)
 			return err
 		},
 	})
 	if err != nil || list {
 		return err
 	}
-	if json {
+	if g.JSON {
 		return g.WriteJSON(struct {
 			Lo    string `json:"lo"`
 			Hi    string `json:"hi"`
@@ -377,10 +316,4 @@ func runPrimeRange(ctx context.Context, g *Globals, o primesOptions) error {
 	}
 	_, err = fmt.Fprintln(g.Stdout, count)
 	return err
-}
-
-// sievedSpan is a span's prime count and, when listing, its output.
-type sievedSpan struct {
-	count uint64
-	out   []byte
 }

@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"runtime"
+	"path/filepath"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -14,7 +14,6 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/fanout-dev/fanout/engine"
-	"github.com/fanout-dev/fanout/internal/turbo"
 	"github.com/fanout-dev/fanout/thumb"
 )
 
@@ -88,8 +87,8 @@ reported before any work and nothing is done.
 
 // runThumbs runs the thumbs job; tests call it without cobra.
 func runThumbs(ctx context.Context, g *Globals, o thumbsOptions, args []string) error {
-	if g.natsFlag {
-		return Usagef("usage: thumbs runs only locally (--nats): its images and thumbnails are files on this machine")
+	if !g.natsFlag {
+		g.NATS = "" // thumbs ignores $FANOUT_NATS: its workers must see this machine's files
 	}
 	boxes, err := thumb.ParseBoxes(o.Sizes)
 	if err != nil {
@@ -102,18 +101,24 @@ func runThumbs(ctx context.Context, g *Globals, o thumbsOptions, args []string) 
 	if o.Quality < 1 || o.Quality > 100 {
 		return Usagef("usage: --quality must be from 1 to 100, not %d", o.Quality)
 	}
-	if err := thumb.CheckTemplate(o.Template); err != nil {
-		return Usagef("usage: %v", err)
-	}
 	if o.MaxPixels == 0 {
 		return Usagef("usage: --max-pixels must not be 0")
+	}
+	if o.MemoryMiB < 64 {
+		return Usagef("usage: --memory must be at least 64 (MiB), not %d", o.MemoryMiB)
 	}
 	if len(args) == 0 {
 		args = []string{"images"}
 	}
-
-	planner := thumb.Planner{OutDir: o.OutDir, Template: o.Template, Boxes: boxes, Format: format, Recursive: o.Recursive}
-	plan := planner.Plan(args)
+	settings := thumb.Settings{
+		Sizes: boxes, Format: format, Quality: o.Quality, MaxPixels: o.MaxPixels,
+		NoRotate: o.NoRotate, PureGo: o.PureGo, Force: o.Force, MemoryMiB: o.MemoryMiB,
+		OutDir: o.OutDir, Template: o.Template, Recursive: o.Recursive, Index: o.Index,
+	}
+	plan, err := thumb.Prepare(settings, args)
+	if err != nil {
+		return Usagef("usage: %v", err)
+	}
 	if len(plan.Collisions) > 0 {
 		for _, c := range plan.Collisions {
 			g.Warnf("%s: same thumbnail names as %s (both would write %s)", c.SrcB, c.SrcA, c.Out)
@@ -127,63 +132,67 @@ func runThumbs(ctx context.Context, g *Globals, o thumbsOptions, args []string) 
 		return Usagef("no images: no files found in %s", strings.Join(args, ", "))
 	}
 
-	if o.MemoryMiB < 64 {
-		return Usagef("usage: --memory must be at least 64 (MiB), not %d", o.MemoryMiB)
+	job, doneRemote, err := bind(ctx, g, thumb.Job, settings)
+	if err != nil {
+		return err
 	}
-	mk := &thumb.Maker{
-		Options: thumb.Options{Boxes: boxes, MaxPixels: o.MaxPixels, NoRotate: o.NoRotate, PureGo: o.PureGo},
-		Encoder: thumb.Encoder{Format: format, Quality: o.Quality},
-		Force:   o.Force,
-	}
-	budget := decodeBudget(o.MemoryMiB, g.Jobs)
-	mk.Budget = thumb.NewBudget(budget)
-	if os.Getenv("GOMEMLIMIT") == "" {
-		// libjpeg-turbo's memory, reserved in the budget, is outside Go's
-		// heap: leave it room.
-		limit := o.MemoryMiB << 20
-		if ok, _ := turbo.Available(); ok && !o.PureGo {
-			limit = max(limit-budget, limit/4)
+	defer doneRemote()
+	inputs := plan.Items
+	name := func(it thumb.Item) string { return it.Src }
+	if g.NATS != "" {
+		// Workers get absolute paths; lines and the contact sheet keep the
+		// paths as given.
+		if inputs, err = absItems(plan.Items); err != nil {
+			return err
 		}
-		defer debug.SetMemoryLimit(debug.SetMemoryLimit(limit))
+		given := make(map[string]string, len(inputs))
+		for i, it := range inputs {
+			given[it.Src] = plan.Items[i].Src
+		}
+		name = func(it thumb.Item) string { return given[it.Src] }
+	} else if os.Getenv("GOMEMLIMIT") == "" {
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(thumb.SoftMemoryLimit(settings)))
 	}
 	var made, skipped, notImage int
-	var index []thumb.IndexEntry
 	err = Drive(ctx, g, Task[thumb.Item, thumb.Done]{
-		Job:     mk.Job(),
-		Inputs:  mk.Budget.Schedule(ctx, plan.Items, mk.Options),
-		Total:   len(plan.Items),
+		Job:     job,
+		Inputs:  slices.Values(inputs),
+		Total:   len(inputs),
 		Noun:    "images",
 		NoInput: "no images: no files found in " + strings.Join(args, ", "),
-		Name:    func(it thumb.Item) string { return it.Src },
+		Name:    name,
 		Emit: func(r engine.Result[thumb.Item, thumb.Done], _ *Report) error {
+			it := plan.Items[r.Index]
 			if r.Err != nil {
 				if errors.Is(r.Err, thumb.ErrNotImage) || errors.Is(r.Err, thumb.ErrEmpty) {
 					notImage++
 				}
 				if g.JSON {
-					return g.WriteJSON(map[string]string{"src": r.In.Src, "error": r.Err.Error()})
+					return g.WriteJSON(map[string]string{"src": it.Src, "error": r.Err.Error()})
 				}
 				return nil
 			}
-			index = append(index, thumb.IndexEntry{Src: r.In.Src, Thumbs: r.In.Outs})
-			if r.Out.Skipped {
+			plan.Record(it)
+			d := r.Out
+			d.Src = it.Src
+			for i := range d.Thumbs {
+				d.Thumbs[i].Path = it.Outs[i]
+			}
+			if d.Skipped {
 				skipped++
 			} else {
 				made++
 			}
 			if g.JSON {
-				return g.WriteJSON(r.Out)
+				return g.WriteJSON(d)
 			}
-			return printDone(g, r.Out)
+			return printDone(g, d)
 		},
 	})
-	if o.Index && len(index) > 0 {
-		slices.SortFunc(index, func(a, b thumb.IndexEntry) int { return strings.Compare(a.Src, b.Src) })
-		if ierr := thumb.WriteIndex(o.OutDir, index); ierr != nil {
-			g.Warnf("%v", ierr)
-			if err == nil {
-				err = ierr
-			}
+	if ierr := plan.Finish(); ierr != nil {
+		g.Warnf("%v", ierr)
+		if err == nil {
+			err = errReported{ierr}
 		}
 	}
 	if skipped > 0 && !g.Quiet {
@@ -198,14 +207,24 @@ func runThumbs(ctx context.Context, g *Globals, o thumbsOptions, args []string) 
 	return err
 }
 
-// decodeBudget is the share of --memory (MiB) that decodes in flight may
-// hold, in bytes: what is left after 48 MiB for the program and 24 MiB per
-// worker for a file read whole and its thumbnails, and at least a quarter.
-func decodeBudget(memoryMiB int64, workers int) int64 {
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
+// absItems returns items with absolute paths, for workers whose working
+// folder is not this process's.
+func absItems(items []thumb.Item) ([]thumb.Item, error) {
+	out := make([]thumb.Item, len(items))
+	for i, it := range items {
+		src, err := filepath.Abs(it.Src)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", it.Src, err)
+		}
+		outs := make([]string, len(it.Outs))
+		for j, o := range it.Outs {
+			if outs[j], err = filepath.Abs(o); err != nil {
+				return nil, fmt.Errorf("%s: %w", o, err)
+			}
+		}
+		out[i] = thumb.Item{Src: src, Outs: outs, Size: it.Size}
 	}
-	return max(memoryMiB-48-24*int64(workers), memoryMiB/4) << 20
+	return out, nil
 }
 
 func printDone(g *Globals, d thumb.Done) error {

@@ -96,7 +96,7 @@ func TestThumbsBadInput(t *testing.T) {
 		"notes.jpg: not an image",
 		"cut.jpg: decode jpeg",
 		"cut-png.png: decode png",
-		"bomb.png: image too large: 30000×30000 is 900.0 MP, above --max-pixels 100.0 MP",
+		"bomb.png: image too large: 30000×30000 is 900.0 MP, above the limit of 100.0 MP",
 		"missing.jpg: no such file or directory",
 		"7 images: 2 ok, 5 failed",
 	} {

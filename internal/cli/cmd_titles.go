@@ -108,11 +108,23 @@ decode, no_title, body_too_large.
 
 // runTitles runs the titles job; tests call it without cobra.
 func runTitles(ctx context.Context, g *Globals, o titlesOptions, args []string) error {
-	if o.Concurrency < 1 || o.PerHost < 0 || o.Rate < 0 || o.HostRate < 0 || o.MaxBytes < 1 || o.MaxRedirects < 0 {
-		return Usagef("usage: -c must be at least 1; --per-host, --rate, --host-rate and --max-redirects must not be negative; --max-bytes must be positive")
+	if o.Concurrency < 1 || o.MaxBytes < 1 || o.MaxRedirects < 0 {
+		return Usagef("usage: -c must be at least 1, --max-redirects must not be negative, --max-bytes must be positive")
 	}
 	if o.ConnectTimeout <= 0 || o.HeaderTimeout <= 0 || o.Timeout <= 0 {
 		return Usagef("usage: timeouts must be positive")
+	}
+	maxRedirects := o.MaxRedirects
+	if maxRedirects == 0 {
+		maxRedirects = -1 // Config: negative means none
+	}
+	settings := title.Config{
+		Insecure: o.Insecure, ConnectTimeout: o.ConnectTimeout, HeaderTimeout: o.HeaderTimeout,
+		Timeout: o.Timeout, MaxRedirects: maxRedirects, MaxBytes: o.MaxBytes,
+		PerHost: o.PerHost, Rate: o.Rate, HostRate: o.HostRate, MaxIdlePerHost: max(o.Concurrency, 16),
+	}
+	if err := settings.Validate(); err != nil {
+		return Usagef("usage: %v", err)
 	}
 	files := o.Files
 	if len(args) == 0 && len(files) == 0 {
@@ -136,25 +148,11 @@ func runTitles(ctx context.Context, g *Globals, o titlesOptions, args []string) 
 	}
 	in := &urlInput{args: args, readers: readers}
 
-	maxRedirects := o.MaxRedirects
-	if maxRedirects == 0 {
-		maxRedirects = -1 // Config: negative means none
-	}
-	f := title.New(title.Config{
-		Insecure: o.Insecure, ConnectTimeout: o.ConnectTimeout, HeaderTimeout: o.HeaderTimeout,
-		Timeout: o.Timeout, MaxRedirects: maxRedirects, MaxBytes: o.MaxBytes,
-		PerHost: o.PerHost, Rate: o.Rate, HostRate: o.HostRate, MaxIdlePerHost: max(o.Concurrency, 16),
-	})
-	job := f.Job()
-	job.Workers = o.Concurrency
-	onWorkers, doneRemote, err := remote(ctx, g, job)
+	job, doneRemote, err := bind(ctx, g, title.Job, settings)
 	if err != nil {
 		return err
 	}
 	defer doneRemote()
-	if onWorkers != nil { // --nats: the workers fetch, with their own settings
-		job.Run = onWorkers
-	}
 	g.Jobs = o.Concurrency // -c sets the concurrency of this job
 	err = Drive(ctx, g, Task[string, title.Page]{
 		Job:     job,

@@ -3,28 +3,15 @@ package cli
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/fanout-dev/fanout/cluster"
-	"github.com/fanout-dev/fanout/engine"
-	"github.com/fanout-dev/fanout/prime"
-	"github.com/fanout-dev/fanout/title"
+	"github.com/fanout-dev/fanout/jobs"
 	"github.com/nats-io/nats.go"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
-
-// workerJobs are the jobs a worker runs for submitters: the very functions
-// the local pool runs. thumbs is not among them: its inputs and outputs are
-// files on the submitter's machine.
-func workerJobs() map[string]engine.RawFunc {
-	titles := title.Job()
-	return map[string]engine.RawFunc{
-		prime.Job.Name:      prime.Job.Raw(),
-		prime.RangeJob.Name: prime.RangeJob.Raw(),
-		titles.Name:         titles.Raw(),
-	}
-}
 
 type workerOptions struct {
 	Verbose bool
@@ -38,14 +25,20 @@ func newWorkerCmd(g *Globals) *cobra.Command {
 	var o workerOptions
 	cmd := &cobra.Command{
 		Use:   "worker --nats URL",
-		Short: "Run tasks for 'fanout primes|titles --nats URL' on this machine",
+		Short: "Run tasks for 'fanout primes|titles|thumbs --nats URL' on this machine",
 		Long: `Take tasks from the NATS JetStream server given with --nats and run them,
 -j at a time (default: 16), until Ctrl-C. Start as many workers, on as many
 machines, as you like: they share one work queue. A submitter started with
 the same --nats hands its items to them and prints the results as if it
-had run them itself. Workers run the primes and titles jobs with their
-default settings; thumbs runs only locally, since its files live on the
-submitter's machine.
+had run them itself.
+
+A worker runs every job fanout ships (` + strings.Join(jobs.Registry().Names(), ", ") + `),
+built from the settings each task carries: the submitter's flags
+(--timeout, --max-bytes, --sizes, --format, ...) apply on every worker. A
+task from a different fanout version, or with settings this build cannot
+read, fails with a line that says so. thumbs reads and writes files at the
+paths the submitter gives, so its workers must see the same files (the
+same machine, or a shared file system).
 
 A task whose worker stops is handed to another worker; a worker stopped
 with Ctrl-C hands its running tasks back.`,
@@ -75,7 +68,8 @@ func runWorker(ctx context.Context, g *Globals, o workerOptions) error {
 		workers = 16
 	}
 	var done, failed int
-	w := &cluster.Worker{Jobs: workerJobs(), Workers: workers, OnTask: func(job string, err error) {
+	reg := jobs.Registry()
+	w := &cluster.Worker{Jobs: reg, Workers: workers, OnTask: func(job string, err error) {
 		done++
 		if err != nil {
 			failed++
@@ -85,7 +79,7 @@ func runWorker(ctx context.Context, g *Globals, o workerOptions) error {
 		}
 	}}
 	if !g.Quiet {
-		g.Warnf("fanout worker: taking tasks from %s, %d at a time", nc.ConnectedUrlRedacted(), workers)
+		g.Warnf("fanout worker: taking tasks from %s, %d at a time, for jobs %s", nc.ConnectedUrlRedacted(), workers, strings.Join(reg.Names(), ", "))
 	}
 	err = w.Serve(ctx, nc)
 	if !g.Quiet {

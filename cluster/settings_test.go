@@ -1,0 +1,97 @@
+package cluster
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fanout-dev/fanout/engine"
+)
+
+type addSettings struct {
+	Add int `json:"add,omitempty"`
+}
+
+func (addSettings) Validate() error { return nil }
+
+// newerAddSettings is addSettings as a newer build might have it.
+type newerAddSettings struct {
+	Add   int  `json:"add,omitempty"`
+	Twice bool `json:"twice,omitempty"`
+}
+
+func (newerAddSettings) Validate() error { return nil }
+
+func addDef[S engine.Settings](version int, add func(S) int) *engine.Def[S, int, int] {
+	return &engine.Def[S, int, int]{Name: "add", Version: version, New: func(s S) (engine.Func[int, int], error) {
+		return func(_ context.Context, n int) (int, error) { return n + add(s), nil }, nil
+	}}
+}
+
+// A worker builds the job from the settings and version each task
+// carries: the submitter's settings are used, and settings or a version
+// it cannot honour fail the item with a line that says so.
+func TestSettingsTravel(t *testing.T) {
+	url := startServer(t)
+	startWorker(t, url, jobs(addDef(1, func(s addSettings) int { return s.Add })), Config{})
+	c, err := Dial(context.Background(), url, Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+
+	for _, add := range []int{0, 5, 1000} {
+		j, err := Remote(c, addDef(1, func(s addSettings) int { return s.Add }), addSettings{Add: add})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n, err := j.Run(ctx, 1); err != nil || n != 1+add {
+			t.Fatalf("add %d: got %d, %v", add, n, err)
+		}
+	}
+
+	newer := addDef(1, func(s newerAddSettings) int { return s.Add })
+	j, err := Remote(c, newer, newerAddSettings{Add: 1, Twice: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = j.Run(ctx, 1)
+	var re *RemoteError
+	if !errors.As(err, &re) || !strings.Contains(err.Error(), `add: settings: json: unknown field "twice"`) {
+		t.Fatalf("settings from a newer build: %v, want a RemoteError naming the unknown field", err)
+	}
+
+	j, err = Remote(c, addDef(2, func(s addSettings) int { return s.Add }), addSettings{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err = j.Run(ctx, 1); !errors.As(err, &re) || !strings.Contains(err.Error(), `add is version "2" on the submitter, 1 on this worker`) {
+		t.Fatalf("another version: %v, want a RemoteError naming both versions", err)
+	}
+}
+
+// A worker runs every job of its registry, whatever they are: a job added
+// to a registry is run without any other change.
+func TestWorkerRunsRegisteredJob(t *testing.T) {
+	url := startServer(t)
+	reg := jobs(def("double", func(_ context.Context, n int) (int, error) { return 2 * n, nil }))
+	triple := def("triple", func(_ context.Context, n int) (int, error) { return 3 * n, nil })
+	if err := reg.Add(triple); err != nil {
+		t.Fatal(err)
+	}
+	startWorker(t, url, reg, Config{})
+	c, err := Dial(context.Background(), url, Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if n, err := remote(t, c, triple)(ctx, 7); err != nil || n != 21 {
+		t.Fatalf("triple 7 = %d, %v", n, err)
+	}
+}

@@ -1,0 +1,71 @@
+package prime
+
+import (
+	"context"
+	"strings"
+	"testing"
+)
+
+// The jobs run on JSON as a worker runs them, with the settings that
+// travelled with the task.
+func TestJobsRaw(t *testing.T) {
+	for _, tc := range []struct {
+		name, settings, in, want string
+	}{
+		{"text", ``, `{"first":1,"text":"7\n9\nx\n"}`,
+			`{"codes":"pcx","primes":1,"numbers":2,"errors":[{"line":3,"input":"x","reason":"not an integer"}],"text":"NyBpcyBwcmltZTogdHJ1ZQo5IGlzIHByaW1lOiBmYWxzZQo="}`},
+		{"json primes only", `{"json":true,"primes_only":true}`, `{"first":1,"text":"7\n9\n"}`,
+			`{"codes":"pc","primes":1,"numbers":2,"text":"eyJuIjoiNyIsInByaW1lIjp0cnVlfQo="}`},
+		{"range list", ``, `{"lo":90,"hi":110}`, `{"count":5,"text":"OTcKMTAxCjEwMwoxMDcKMTA5Cg=="}`},
+		{"range count", `{"count":true}`, `{"lo":90,"hi":110}`, `{"count":5}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var raw func(context.Context, []byte) ([]byte, error)
+			var err error
+			if strings.HasPrefix(tc.name, "range") {
+				raw, err = RangeJob.Raw([]byte(tc.settings))
+			} else {
+				raw, err = Job.Raw([]byte(tc.settings))
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			out, err := raw(context.Background(), []byte(tc.in))
+			if err != nil || string(out) != tc.want {
+				t.Fatalf("got %s, %v\nwant %s", out, err, tc.want)
+			}
+		})
+	}
+}
+
+// Cut ends a chunk's output at its first bad line, in every format.
+func TestCut(t *testing.T) {
+	c := Chunk{Source: "stdin", First: 10, Text: "7\n\n8\nx\n11\ny\n"}
+	for _, tc := range []struct {
+		s    Settings
+		want string
+	}{
+		{Settings{}, "7 is prime: true\n8 is prime: false\n"},
+		{Settings{PrimesOnly: true}, "7\n"},
+		{Settings{JSON: true}, `{"n":"7","prime":true}` + "\n" + `{"n":"8","prime":false}` + "\n" + `{"line":13,"input":"x","error":"not an integer"}` + "\n"},
+	} {
+		job, err := Job.Job(tc.s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := job.Run(context.Background(), c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		head, bad, ok := Cut(c, out, tc.s)
+		if !ok || bad.Line != 13 || string(head.Text) != tc.want || head.Numbers != 2 || head.Primes != 1 || head.Codes != "p-cx" {
+			t.Errorf("%+v: Cut = %q (%d numbers, %d primes, codes %q), line %d, %v; want %q", tc.s, head.Text, head.Numbers, head.Primes, head.Codes, bad.Line, ok, tc.want)
+		}
+	}
+	good := Chunk{First: 1, Text: "2\n3\n"}
+	job, _ := Job.Job(Settings{})
+	out, _ := job.Run(context.Background(), good)
+	if head, _, ok := Cut(good, out, Settings{}); ok || string(head.Text) != string(out.Text) {
+		t.Errorf("Cut of a chunk with no bad line: %q, %v", head.Text, ok)
+	}
+}

@@ -1,0 +1,119 @@
+package thumb
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"runtime"
+
+	"github.com/fanout-dev/fanout/internal/turbo"
+)
+
+// DefaultMemoryMiB is the memory, in MiB, that a thumbs run aims to stay
+// within when Settings.MemoryMiB is zero.
+const DefaultMemoryMiB = 256
+
+// DefaultOutDir is the folder thumbnails go to when Settings.OutDir is
+// empty.
+const DefaultOutDir = "thumbnails"
+
+// Settings are the settings of Job and of Prepare, its planning step. The
+// zero value makes the notes' 32, 64 and 128 pixel PNG thumbnails, named by
+// DefaultTemplate, in DefaultOutDir, of images up to DefaultMaxPixels,
+// upright, within DefaultMemoryMiB, with libjpeg-turbo when it is present.
+type Settings struct {
+	// Sizes are the boxes to fit thumbnails in; nil means DefaultBoxes.
+	Sizes []Box `json:"sizes,omitempty"`
+	// Format is the output format; empty means PNG.
+	Format Format `json:"format,omitempty"`
+	// Quality is the JPEG quality, 1 to 100; zero means DefaultQuality.
+	Quality int `json:"quality,omitempty"`
+	// MaxPixels refuses, from the header, an image with more pixels than
+	// this. Zero means DefaultMaxPixels; negative means no limit.
+	MaxPixels int64 `json:"max_pixels,omitempty"`
+	// NoRotate keeps the pixels as stored, ignoring EXIF orientation.
+	NoRotate bool `json:"no_rotate,omitempty"`
+	// PureGo never uses libjpeg-turbo, even when it is present.
+	PureGo bool `json:"pure_go,omitempty"`
+	// Force remakes thumbnails that are newer than their source.
+	Force bool `json:"force,omitempty"`
+	// MemoryMiB is the memory a process making thumbnails aims to stay
+	// within: decodes wait for each other to fit in it (see Job). Zero
+	// means DefaultMemoryMiB; otherwise at least 64.
+	MemoryMiB int64 `json:"memory_mib,omitempty"`
+
+	// OutDir is the folder Prepare names outputs in; empty means
+	// DefaultOutDir.
+	OutDir string `json:"out_dir,omitempty"`
+	// Template names each output (see Name); empty means DefaultTemplate.
+	Template string `json:"template,omitempty"`
+	// Recursive walks folders all the way down, mirroring the tree under
+	// OutDir; otherwise only a folder's own files are taken.
+	Recursive bool `json:"recursive,omitempty"`
+	// Index writes index.html, a contact sheet, in OutDir when the run ends
+	// (see Plan.Finish).
+	Index bool `json:"index,omitempty"`
+}
+
+// Validate reports a setting out of its range, naming it.
+func (s Settings) Validate() error {
+	var errs []error
+	for _, b := range s.Sizes {
+		if b.W < 1 || b.H < 1 || b.W > maxBox || b.H > maxBox {
+			errs = append(errs, fmt.Errorf("size %v: want sides from 1 to %d", b, maxBox))
+		}
+	}
+	if s.Sizes != nil && len(s.Sizes) == 0 {
+		errs = append(errs, errors.New("no sizes"))
+	}
+	switch s.Format {
+	case "", PNG, JPEG:
+	default:
+		errs = append(errs, fmt.Errorf("format %q: want png or jpeg", s.Format))
+	}
+	if s.Quality < 0 || s.Quality > 100 {
+		errs = append(errs, fmt.Errorf("quality %d: want 1 to 100", s.Quality))
+	}
+	if s.MemoryMiB != 0 && s.MemoryMiB < 64 {
+		errs = append(errs, fmt.Errorf("memory %d MiB: want at least 64", s.MemoryMiB))
+	}
+	if err := CheckTemplate(s.Template); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+// boxes returns the sizes to make.
+func (s Settings) boxes() []Box {
+	if len(s.Sizes) == 0 {
+		return DefaultBoxes
+	}
+	return s.Sizes
+}
+
+func (s Settings) options() Options {
+	return Options{Boxes: s.boxes(), MaxPixels: s.MaxPixels, NoRotate: s.NoRotate, PureGo: s.PureGo}
+}
+
+func (s Settings) memory() int64 { return cmp.Or(s.MemoryMiB, DefaultMemoryMiB) << 20 }
+
+// decodeBudget is the share of the memory, in bytes, that the decodes in
+// flight of one process may hold: what is left after 48 MiB for the
+// program and 24 MiB per core for files read whole and their thumbnails,
+// and at least a quarter.
+func (s Settings) decodeBudget() int64 {
+	mib := s.memory() >> 20
+	return max(mib-48-24*int64(runtime.GOMAXPROCS(0)), mib/4) << 20
+}
+
+// SoftMemoryLimit is the limit to give Go's garbage collector
+// (runtime/debug.SetMemoryLimit) in a process that makes thumbnails with
+// settings s: the memory of Settings.MemoryMiB, less what libjpeg-turbo
+// may hold outside Go's heap when it is in use.
+func SoftMemoryLimit(s Settings) int64 {
+	limit := s.memory()
+	if ok, _ := turbo.Available(); ok && !s.PureGo {
+		limit = max(limit-s.decodeBudget(), limit/4)
+	}
+	return limit
+}
