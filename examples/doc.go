@@ -11,4 +11,7 @@
 //     future to wait on).
 //   - pingpong: two goroutines printing ping and pong until main returns,
 //     stopped cleanly instead of being killed as daemon threads.
+//   - library: a module of its own that imports fanout as a library (the
+//     engine and the primes job), as a Go program outside this repository
+//     would.
 package examples

@@ -3,7 +3,11 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"fmt"
 	"net"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
 	"os/exec"
 	"strings"
 	"sync"
@@ -60,10 +64,10 @@ func freeAddr(t *testing.T) string {
 	return l.Addr().String()
 }
 
-// TestClusterMatchesLocal runs a broker and two workers as separate
-// processes and checks that primes submitted through them print exactly
-// what the local pool prints.
-func TestClusterMatchesLocal(t *testing.T) {
+// startCluster starts a broker and n workers as separate processes, and
+// returns the broker's URL and the functions that stop the workers.
+func startCluster(t *testing.T, n int) (string, []func() string) {
+	t.Helper()
 	addr := freeAddr(t)
 	daemon(t, "broker", "--listen", addr)
 	url := "nats://" + addr
@@ -78,8 +82,18 @@ func TestClusterMatchesLocal(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	w1 := daemon(t, "worker", "--nats", url)
-	w2 := daemon(t, "worker", "--nats", url)
+	var stops []func() string
+	for range n {
+		stops = append(stops, daemon(t, "worker", "--nats", url))
+	}
+	return url, stops
+}
+
+// TestClusterMatchesLocal runs a broker and two workers as separate
+// processes and checks that primes submitted through them print exactly
+// what the local pool prints.
+func TestClusterMatchesLocal(t *testing.T) {
+	url, workers := startCluster(t, 2)
 
 	var in strings.Builder
 	for i := range 20000 {
@@ -99,9 +113,58 @@ func TestClusterMatchesLocal(t *testing.T) {
 		t.Fatalf("pi(10^7) through the cluster: %q, exit %d", count, code)
 	}
 	// Both workers took part (the input is 8 chunks, the range many more).
-	for i, stop := range []func() string{w1, w2} {
+	for i, stop := range workers {
 		if log := stop(); !strings.Contains(log, "ran ") || strings.Contains(log, "ran 0 tasks") {
 			t.Errorf("worker %d did no work: %q", i+1, log)
 		}
+	}
+}
+
+// The settings of a run travel with its tasks: a worker builds the job
+// from the submitter's flags, not from its own defaults, so a run through
+// the cluster gives what the same command gives locally.
+func TestClusterSettingsTravel(t *testing.T) {
+	url, _ := startCluster(t, 1)
+
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/slow" { // answers after 3s, or when the client gives up
+			select {
+			case <-time.After(3 * time.Second):
+			case <-r.Context().Done():
+				return
+			}
+		}
+		w.Header().Set("Content-Type", "text/html")
+		fmt.Fprint(w, "<title>page "+r.URL.Path+"</title>")
+	}))
+	defer srv.Close()
+	args := []string{"titles", "-q", "--ordered", "--retries", "0", "--timeout", "1s", srv.URL + "/a", srv.URL + "/slow"}
+	local, localErr, localCode := fanout(t, "", args...)
+	remote, remoteErr, remoteCode := fanout(t, "", append(args, "--nats", url)...)
+	wantErr := srv.URL + "/slow: timeout: "
+	if localCode != 1 || !strings.Contains(localErr, wantErr) || local != srv.URL+"/a\tpage /a\n" {
+		t.Fatalf("local titles --timeout 1s: exit %d, stdout %q, stderr %q", localCode, local, localErr)
+	}
+	if remoteCode != localCode || remote != local || !strings.Contains(remoteErr, wantErr) {
+		t.Fatalf("titles --timeout 1s through the cluster: exit %d, stdout %q, stderr %q; want what the local run gave", remoteCode, remote, remoteErr)
+	}
+
+	src := filepath.Join("..", "..", "testdata", "images", "ladybird.jpg")
+	thumbs := func(out string, more ...string) (string, []string) {
+		args := append([]string{"thumbs", "-q", "-s", "20,40x10", "--format", "jpeg", "--name", "{stem}-{w}.{fmt}", "-o", out, src}, more...)
+		stdout, stderr, code := fanout(t, "", args...)
+		if code != 0 {
+			t.Fatalf("fanout %q: exit %d, stderr %q", args, code, stderr)
+		}
+		names, _ := filepath.Glob(filepath.Join(out, "*"))
+		for i, n := range names {
+			names[i] = filepath.Base(n)
+		}
+		return stdout, names
+	}
+	lout, lfiles := thumbs(t.TempDir())
+	rout, rfiles := thumbs(t.TempDir(), "--nats", url)
+	if lout != rout || strings.Join(lfiles, " ") != "ladybird-20.jpg ladybird-40.jpg" || strings.Join(rfiles, " ") != strings.Join(lfiles, " ") {
+		t.Fatalf("thumbs with settings: locally %q %v, through the cluster %q %v", lout, lfiles, rout, rfiles)
 	}
 }
