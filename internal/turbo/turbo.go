@@ -4,11 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"image"
-	"os"
 	"sync"
 	"unsafe"
-
-	"github.com/ebitengine/purego"
 )
 
 // Library is the file name of the TurboJPEG shared library looked up by
@@ -39,32 +36,6 @@ var lib struct {
 	decompress     func(h uintptr, buf *byte, size uint64, dst *byte, w, pitch, ht, pf, flags int32) int32
 	errorStr       func(h uintptr) string
 	errorCode      func(h uintptr) int32
-}
-
-func load() error {
-	lib.once.Do(func() {
-		if os.Getenv(DisableEnv) != "" {
-			lib.err = fmt.Errorf("turbo: disabled by %s", DisableEnv)
-			return
-		}
-		h, err := purego.Dlopen(Library, purego.RTLD_NOW|purego.RTLD_LOCAL)
-		if err != nil {
-			lib.err = fmt.Errorf("turbo: load %s: %w", Library, err)
-			return
-		}
-		defer func() {
-			if r := recover(); r != nil { // a symbol is missing: too old a library
-				lib.err = fmt.Errorf("turbo: %s: %v", Library, r)
-			}
-		}()
-		purego.RegisterLibFunc(&lib.initDecompress, h, "tjInitDecompress")
-		purego.RegisterLibFunc(&lib.destroy, h, "tjDestroy")
-		purego.RegisterLibFunc(&lib.decodeHeader, h, "tjDecompressHeader3")
-		purego.RegisterLibFunc(&lib.decompress, h, "tjDecompress2")
-		purego.RegisterLibFunc(&lib.errorStr, h, "tjGetErrorStr2")
-		purego.RegisterLibFunc(&lib.errorCode, h, "tjGetErrorCode")
-	})
-	return lib.err
 }
 
 // Available reports whether libjpeg-turbo was found and loaded; err says
