@@ -14,7 +14,10 @@
 // Options.Window: a slow item applies back-pressure to the input instead of
 // letting a reorder buffer grow without limit.
 //
-// A Job couples a stable name with a typed function whose input and output
-// are JSON-serialisable, so that a remote worker can run the very same code
-// (see Job.Raw).
+// A Def defines a job once: a stable name, a version, a settings type whose
+// zero value means the job's defaults, and a constructor from settings to
+// the function. Def.Job builds it for the local pool; Def.Raw builds it
+// from settings in their JSON wire form, as a cluster worker does, so both
+// run the very same code with the very same settings. A Registry lists
+// Defs by name.
 package engine

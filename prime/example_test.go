@@ -72,3 +72,19 @@ func ExampleCount() {
 	fmt.Println(n, err)
 	// Output: 78498 <nil>
 }
+
+// The primes job, built from its settings, runs over chunks of lines as
+// the fanout command runs it, here printing only the primes.
+func ExampleJob() {
+	job, err := prime.Job.Job(prime.Settings{PrimesOnly: true})
+	if err != nil {
+		panic(err)
+	}
+	out, _ := job.Run(context.Background(), prime.Chunk{Source: "stdin", First: 1, Text: "97\n98\nx\n101\n"})
+	fmt.Print(string(out.Text))
+	fmt.Println(out.Numbers, "numbers,", out.Primes, "primes, bad:", out.Errors[0])
+	// Output:
+	// 97
+	// 101
+	// 3 numbers, 2 primes, bad: line 3: "x": not an integer
+}

@@ -7,7 +7,7 @@
 // BICUBIC) scaled to the reduction, after an integer box pre-shrink that
 // leaves at least a 2× step for the filter, as Pillow's reducing_gap does.
 // JPEGs are shrunk while decoding (DCT scaling) when libjpeg-turbo is
-// present at run time (see package turbo); otherwise the pure-Go decoders
+// present at run time; otherwise the pure-Go decoders
 // of the standard library and golang.org/x/image serve.
 //
 // Before any pixel is decoded the header is read and an image above
@@ -17,8 +17,15 @@
 // Outputs are written to a temporary file in the output folder and renamed,
 // so no thumbnail is ever half-written.
 //
-// Memory is bounded by a Budget: each file's decode memory is estimated
-// from its header (Go's decoder keeps every coefficient of a progressive
-// JPEG, 4 bytes each) and a file waits, while smaller ones go ahead, until
+// Job is the thumbs job fanout runs, locally or on cluster workers, and
+// Prepare its planning step: it turns paths (files, folders, glob
+// patterns) into Items with their output names, finds collisions before
+// any work, and orders the items largest first; Plan.Finish writes the
+// contact sheet afterwards. Make is the building block underneath: one
+// encoded image in, its thumbnails out.
+//
+// Memory is bounded per process: the function Job builds estimates each
+// file's decode memory from its header (Go's decoder keeps every
+// coefficient of a progressive JPEG, 4 bytes each) and makes it wait until
 // its estimate fits beside the decodes in flight.
 package thumb

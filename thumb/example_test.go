@@ -1,10 +1,13 @@
 package thumb_test
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 
+	"github.com/fanout-dev/fanout/engine"
 	"github.com/fanout-dev/fanout/thumb"
 )
 
@@ -40,4 +43,38 @@ func ExampleMake() {
 	// 20 32
 	// 40 64
 	// 80 128
+}
+
+// A thumbs run as the fanout command does it: Prepare plans the files,
+// the engine runs Job on every item, Finish writes the contact sheet.
+func ExamplePrepare() {
+	out, _ := os.MkdirTemp("", "thumbs")
+	defer os.RemoveAll(out)
+	s := thumb.Settings{Sizes: []thumb.Box{{W: 64, H: 64}}, OutDir: out, Index: true}
+	plan, err := thumb.Prepare(s, []string{filepath.Join("..", "testdata", "images", "chart-exif6.jpg")})
+	if err != nil {
+		panic(err)
+	}
+	job, err := thumb.Job.Job(s)
+	if err != nil {
+		panic(err)
+	}
+	for r := range engine.Map(context.Background(), slices.Values(plan.Items), job.Run, engine.Options{}) {
+		if r.Err != nil {
+			fmt.Println(r.In.Src, r.Err)
+			continue
+		}
+		plan.Record(r.In)
+		for _, t := range r.Out.Thumbs {
+			fmt.Println(filepath.Base(t.Path), t.Width, t.Height)
+		}
+	}
+	if err := plan.Finish(); err != nil {
+		panic(err)
+	}
+	_, err = os.Stat(filepath.Join(out, "index.html"))
+	fmt.Println("contact sheet:", err == nil)
+	// Output:
+	// chart-exif6_64_64.png 40 64
+	// contact sheet: true
 }

@@ -9,8 +9,8 @@ import (
 	"path/filepath"
 )
 
-// IndexEntry is one source image on the contact sheet.
-type IndexEntry struct {
+// indexEntry is one source image on the contact sheet.
+type indexEntry struct {
 	Src    string   // the source, as named on the command line
 	Thumbs []string // its thumbnail files, smallest box first
 }
@@ -47,10 +47,10 @@ figcaption { font-size: 0.75em; word-break: break-all; margin-top: 4px; }
 </html>
 `))
 
-// WriteIndex writes outDir/index.html, a contact sheet showing each
+// writeIndex writes outDir/index.html, a contact sheet showing each
 // entry's largest thumbnail with links to every size. Paths in the page are
 // relative to outDir, so the folder can be moved or served as it is.
-func WriteIndex(outDir string, entries []IndexEntry) error {
+func writeIndex(outDir string, entries []indexEntry) error {
 	type size struct {
 		Href  template.URL
 		Label string

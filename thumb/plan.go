@@ -37,7 +37,7 @@ type Plan struct {
 	// a_32_32.png. A run must not start while it is non-empty.
 	Collisions []Collision
 
-	made []IndexEntry
+	made []indexEntry
 }
 
 // Record notes that the thumbnails of it are on disk, made or up to date,
@@ -45,7 +45,7 @@ type Plan struct {
 // the goroutine that receives results.
 func (p *Plan) Record(it Item) {
 	if p.Settings.Index {
-		p.made = append(p.made, IndexEntry{Src: it.Src, Thumbs: it.Outs})
+		p.made = append(p.made, indexEntry{Src: it.Src, Thumbs: it.Outs})
 	}
 }
 
@@ -55,8 +55,8 @@ func (p *Plan) Finish() error {
 	if !p.Settings.Index || len(p.made) == 0 {
 		return nil
 	}
-	slices.SortFunc(p.made, func(a, b IndexEntry) int { return strings.Compare(a.Src, b.Src) })
-	return WriteIndex(cmp.Or(p.Settings.OutDir, DefaultOutDir), p.made)
+	slices.SortFunc(p.made, func(a, b indexEntry) int { return strings.Compare(a.Src, b.Src) })
+	return writeIndex(cmp.Or(p.Settings.OutDir, DefaultOutDir), p.made)
 }
 
 // Collision is an output path claimed by two sources.

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"time"
 
 	"github.com/fanout-dev/fanout/title"
 )
@@ -37,4 +38,20 @@ func ExampleFetcher_Fetch() {
 	// Output:
 	// Привет windows-1251 200 <nil>
 	// bad_url
+}
+
+// The titles job, built from its settings, fetches one page per input.
+func ExampleJob() {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		fmt.Fprint(w, "<html><head><title>Caf&eacute;   menu</title></head></html>")
+	}))
+	defer srv.Close()
+	job, err := title.Job.Job(title.Config{Timeout: 5 * time.Second})
+	if err != nil {
+		panic(err)
+	}
+	p, err := job.Run(context.Background(), srv.URL)
+	fmt.Println(p.Title, p.Status, err)
+	// Output: Café menu 200 <nil>
 }

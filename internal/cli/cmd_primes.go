@@ -40,7 +40,8 @@ const primesLong = `Check integers for primality, or list or count the primes in
 Numbers come from the arguments and from files given with -f, or else from
 standard input, one per line, streamed in chunks of about 3,000 numbers:
 input of any length runs in constant memory on all cores. Output is in
-input order (--unordered: as chunks complete), in the seed's shape:
+input order (--unordered: as chunks complete), in the shape of the Python
+notes fanout grew from:
 
   982451653 is prime: true
 

@@ -58,7 +58,7 @@ func newThumbsCmd(g *Globals) *cobra.Command {
 		Long: `Make thumbnails of every image in the given files, folders and glob
 patterns (default: the folder "images"), one per size, written to the
 output folder as {stem}_{w}_{h}.png, where {w} and {h} are the box's size
-(as the seed's code named them), not the thumbnail's.
+(as the Python notes fanout grew from named them), not the thumbnail's.
 
 Each thumbnail fits inside its box with the aspect ratio kept and is
 never enlarged; its size equals that of Pillow's Image.thumbnail after
@@ -72,6 +72,11 @@ run stopped with Ctrl-C finishes the rest when run again. Every file is
 written to a temporary name and renamed: none is ever half-written. Two
 sources that would write the same thumbnail (a.jpg and a.png) are
 reported before any work and nothing is done.
+
+With --nats URL the images are made by 'fanout worker' processes, with
+these settings: they get absolute paths, so they must see this machine's
+files at the same paths (the same machine, or a shared file system).
+thumbs ignores $FANOUT_NATS; only the flag sends it to a cluster.
 
 ` + exitCodesHelp,
 		Example: `  fanout thumbs images/

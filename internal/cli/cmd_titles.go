@@ -52,7 +52,7 @@ func (o *titlesOptions) AddFlags(f *pflag.FlagSet) {
 	f.Int64Var(&o.MaxBytes, "max-bytes", title.DefaultMaxBytes, "bytes of body read per page at most, after decompression")
 	f.IntVar(&o.MaxRedirects, "max-redirects", title.DefaultMaxRedirects, "redirects followed at most (loops are caught at once)")
 	f.BoolVar(&o.Ordered, "ordered", false, "print results in input order (default: as they complete)")
-	f.BoolVarP(&o.TitleOnly, "title-only", "t", false, "print the title alone, without the URL (as the seed did)")
+	f.BoolVarP(&o.TitleOnly, "title-only", "t", false, "print the title alone, without the URL (as the Python notes did)")
 	f.StringArrayVarP(&o.Files, "file", "f", nil, "read URLs from FILE, one per line ('-' for stdin); repeatable")
 }
 
