@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"fmt"
 	"net"
 	"net/http"
@@ -14,6 +15,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 )
 
 // daemon starts a long-running fanout command; the function it returns
@@ -69,19 +73,9 @@ func freeAddr(t *testing.T) string {
 func startCluster(t *testing.T, n int) (string, []func() string) {
 	t.Helper()
 	addr := freeAddr(t)
-	daemon(t, "broker", "--listen", addr)
+	daemon(t, "broker", "--listen", addr, "--store", t.TempDir())
 	url := "nats://" + addr
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		if c, err := net.Dial("tcp", addr); err == nil {
-			c.Close()
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("broker did not listen within 10s")
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	waitListen(t, addr)
 	var stops []func() string
 	for range n {
 		stops = append(stops, daemon(t, "worker", "--nats", url))
@@ -166,5 +160,95 @@ func TestClusterSettingsTravel(t *testing.T) {
 	rout, rfiles := thumbs(t.TempDir(), "--nats", url)
 	if lout != rout || strings.Join(lfiles, " ") != "ladybird-20.jpg ladybird-40.jpg" || strings.Join(rfiles, " ") != strings.Join(lfiles, " ") {
 		t.Fatalf("thumbs with settings: locally %q %v, through the cluster %q %v", lout, lfiles, rout, rfiles)
+	}
+}
+
+// GNU timeout and service managers may send SIGTERM more than once: a
+// repeated SIGTERM must not cut a clean stop short (only a second Ctrl-C
+// quits at once). Here the stop is slow because the broker is frozen
+// while the submitter withdraws its tasks; once the broker thaws, the
+// withdrawal must go through.
+func TestRepeatedSIGTERMStopsCleanly(t *testing.T) {
+	addr := freeAddr(t)
+	broker := exec.Command(bin, "broker", "--listen", addr, "--store", t.TempDir())
+	if err := broker.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { broker.Process.Kill(); broker.Wait() }()
+	waitListen(t, addr)
+
+	cmd := exec.Command(bin, "primes", "--nats", "nats://"+addr)
+	stdin, err := cmd.StdinPipe() // never closed: the run waits for workers
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stdin.Close()
+	var errb bytes.Buffer
+	cmd.Stderr = &errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	stdin.Write([]byte("7\n8\n"))
+	time.Sleep(500 * time.Millisecond)
+	broker.Process.Signal(syscall.SIGSTOP)
+	cmd.Process.Signal(syscall.SIGTERM)
+	time.Sleep(300 * time.Millisecond)
+	cmd.Process.Signal(syscall.SIGTERM)
+	time.Sleep(300 * time.Millisecond)
+	broker.Process.Signal(syscall.SIGCONT)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second):
+		cmd.Process.Kill()
+		<-done
+		t.Fatal("fanout primes did not stop within 20s of SIGTERM")
+	}
+	if code := cmd.ProcessState.ExitCode(); code != 130 || !strings.Contains(errb.String(), "interrupted") {
+		t.Fatalf("exit %d, stderr %q; want 130 and the summary of a clean stop", code, errb.String())
+	}
+	if n := queuedTasks(t, "nats://"+addr); n != 0 {
+		t.Fatalf("%d tasks left in the queue after the stop, want 0 (withdrawn); stderr %q", n, errb.String())
+	}
+}
+
+// queuedTasks returns how many tasks wait in the broker's task stream.
+func queuedTasks(t *testing.T, url string) uint64 {
+	t.Helper()
+	nc, err := nats.Connect(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	s, err := js.Stream(ctx, "FANOUT")
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := s.Info(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return info.State.Msgs
+}
+
+func waitListen(t *testing.T, addr string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if c, err := net.Dial("tcp", addr); err == nil {
+			c.Close()
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("nothing listens on %s after 10s", addr)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }

@@ -17,13 +17,18 @@ func main() {
 	sig := make(chan os.Signal, 2)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
 	go func() {
-		// The first signal stops the run cleanly; a second one quits.
+		// The first signal stops the run cleanly. A second Ctrl-C quits at
+		// once; a repeated SIGTERM does not (GNU timeout and service
+		// managers may send more than one), since the clean stop is bounded.
 		if s := <-sig; s == os.Interrupt {
 			fmt.Fprintln(os.Stderr, "\nfanout: stopping; press Ctrl-C again to quit at once")
 		}
 		cancel(cli.ErrInterrupted)
-		<-sig
-		os.Exit(cli.ExitInterrupted)
+		for s := range sig {
+			if s == os.Interrupt {
+				os.Exit(cli.ExitInterrupted)
+			}
+		}
 	}()
 	code := cli.Execute(ctx, cli.OSEnv(), os.Args[1:])
 	cancel(nil)

@@ -123,8 +123,17 @@ func TestInterrupt(t *testing.T) {
 // within 10s with status 130 and a summary that says it was interrupted.
 func interrupt(t *testing.T, cmd *exec.Cmd, stderr *bytes.Buffer) {
 	t.Helper()
+	signalStop(t, cmd, stderr, syscall.SIGINT)
+}
+
+// signalStop sends sigs, one right after the other, and checks as
+// interrupt does.
+func signalStop(t *testing.T, cmd *exec.Cmd, stderr *bytes.Buffer, sigs ...syscall.Signal) {
+	t.Helper()
 	start := time.Now()
-	cmd.Process.Signal(syscall.SIGINT)
+	for _, s := range sigs {
+		cmd.Process.Signal(s)
+	}
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 	select {

@@ -3,6 +3,8 @@ package cli
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -99,13 +101,28 @@ func errOrOK(err error) any {
 }
 
 type brokerOptions struct {
-	Listen string
-	Store  string
+	Listen     string
+	Store      string
+	SyncAlways bool
 }
 
 func (o *brokerOptions) AddFlags(f *pflag.FlagSet) {
 	f.StringVar(&o.Listen, "listen", "127.0.0.1:4222", "host:port to listen on")
-	f.StringVar(&o.Store, "store", "", "folder for JetStream data, so that queued tasks survive a restart (default: a temporary folder)")
+	f.StringVar(&o.Store, "store", "", "folder for JetStream data, kept across restarts; one broker at a time (default: $XDG_STATE_HOME/fanout/broker, or ~/.local/state/fanout/broker)")
+	f.BoolVar(&o.SyncAlways, "fsync-always", false, "write every message to disk before acknowledging it (default: flushed every second; a power loss may lose the last second)")
+}
+
+// defaultStore is the broker's store folder when --store is not given: in
+// the user's state folder, never one another broker shares by accident.
+func defaultStore() (string, error) {
+	if d := os.Getenv("XDG_STATE_HOME"); d != "" {
+		return filepath.Join(d, "fanout", "broker"), nil
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", fmt.Errorf("broker: no --store and no home folder: %w", err)
+	}
+	return filepath.Join(home, ".local", "state", "fanout", "broker"), nil
 }
 
 func newBrokerCmd(g *Globals) *cobra.Command {
@@ -115,13 +132,29 @@ func newBrokerCmd(g *Globals) *cobra.Command {
 		Short: "Run an embedded NATS JetStream server for workers and submitters",
 		Long: `Run a NATS server with JetStream in this process until Ctrl-C, so that
 'fanout worker' and 'fanout ... --nats' need nothing else installed. Any
-NATS server with JetStream enabled serves as well.`,
+NATS server with JetStream enabled serves as well.
+
+Queued tasks and results are kept in the store folder (--store), so they
+survive a restart of the broker; one broker at a time may use a store.
+Stored data is flushed to disk every second: a crash of the process loses
+nothing, a power loss at most the last second (--fsync-always: nothing,
+at a cost in throughput).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			s, err := cluster.StartServer(ctx, cluster.ServerConfig{Listen: o.Listen, StoreDir: o.Store})
+			store := o.Store
+			if store == "" {
+				var err error
+				if store, err = defaultStore(); err != nil {
+					return err
+				}
+			}
+			s, err := cluster.StartServer(ctx, cluster.ServerConfig{Listen: o.Listen, StoreDir: store, SyncAlways: o.SyncAlways})
 			if err != nil {
 				return err
+			}
+			if !g.Quiet {
+				g.Warnf("fanout broker: listening on %s, store %s", s.URL(), store)
 			}
 			defer s.Shutdown()
 			fmt.Fprintf(g.Stdout, "%s\n", s.URL())

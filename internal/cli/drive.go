@@ -37,6 +37,9 @@ type Report struct {
 	g            *Globals
 	ok, failed   int
 	firstFailure error
+	// heldBack counts items that finished after an ordered run's first
+	// unfinished one: left out so that the output stays a prefix.
+	heldBack int
 }
 
 // OK counts n items that succeeded.
@@ -77,8 +80,14 @@ func Drive[In, Out any](ctx context.Context, g *Globals, t Task[In, Out]) error 
 
 	var writeErr error
 	var flusher idleFlusher
+	cut := false // an ordered run was interrupted: print nothing more
 	sink := func(r engine.Result[In, Out]) bool {
 		if r.Canceled {
+			cut = cut || t.Ordered
+			return true
+		}
+		if cut {
+			rep.heldBack++
 			return true
 		}
 		if t.Emit != nil {
@@ -127,6 +136,9 @@ func Drive[In, Out any](ctx context.Context, g *Globals, t Task[In, Out]) error 
 		}
 		return fmt.Errorf("write output: %w", writeErr)
 	}
+	if t.SelfCounted && rep.heldBack > 0 {
+		rep.heldBack = -1 // a count of chunks, not of items
+	}
 	g.summary(t.Noun, sum, rep, err)
 	switch {
 	case err != nil && errors.Is(err, engine.ErrHalted):
@@ -158,7 +170,14 @@ func (g *Globals) summary(noun string, sum engine.Summary, rep *Report, runErr e
 		} else if !errors.Is(runErr, ErrInterrupted) && !errors.Is(runErr, context.Canceled) {
 			reason = runErr.Error()
 		}
-		line = fmt.Sprintf("%s: %s; %d cancelled before finishing, the rest not started", reason, line, sum.Canceled)
+		held := ""
+		switch {
+		case rep.heldBack > 0:
+			held = fmt.Sprintf(", %d finished after it but left out to keep the output in order", rep.heldBack)
+		case rep.heldBack < 0:
+			held = ", and what finished after it left out to keep the output in order"
+		}
+		line = fmt.Sprintf("%s: %s; %d cancelled before finishing%s, the rest not started", reason, line, sum.Canceled, held)
 	}
 	fmt.Fprintln(g.Stderr, line)
 }

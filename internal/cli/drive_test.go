@@ -156,3 +156,58 @@ func TestDriveProgressBar(t *testing.T) {
 		t.Fatalf("stderr %q has a bar although it is no terminal", errb.String())
 	}
 }
+
+// After an interruption, ordered output stops at the first item that did
+// not finish: what was printed is a prefix of the full output, and the
+// summary counts the finished items after it as not done. Unordered output
+// keeps every item that finished.
+func TestInterruptedOrderedOutputIsAPrefix(t *testing.T) {
+	for _, ordered := range []bool{true, false} {
+		g, out, errb := testGlobals()
+		ctx, cancel := context.WithCancelCause(context.Background())
+		later := make(chan struct{}, 20)
+		task := Task[int, int]{
+			Job: engine.Job[int, int]{Name: "slow5", Workers: 4, Run: func(ctx context.Context, n int) (int, error) {
+				if n == 5 { // blocks until the run is interrupted
+					<-ctx.Done()
+					return 0, ctx.Err()
+				}
+				if n > 5 {
+					later <- struct{}{}
+				}
+				return n, nil
+			}},
+			Inputs:  slices.Values([]int{0, 1, 2, 3, 4, 5, 6, 7, 8}),
+			Ordered: ordered,
+			Noun:    "items",
+			Emit: func(r engine.Result[int, int], _ *Report) error {
+				if r.Err == nil {
+					fmt.Fprintln(g.Stdout, r.Out)
+				}
+				return nil
+			},
+		}
+		go func() {
+			for range 3 { // items 6, 7 and 8 have finished
+				<-later
+			}
+			cancel(ErrInterrupted)
+		}()
+		err := Drive(ctx, g, task)
+		if ExitCode(err) != ExitInterrupted {
+			t.Fatalf("ordered %v: exit %d (%v), want 130", ordered, ExitCode(err), err)
+		}
+		got := strings.Fields(out.String())
+		slices.Sort(got)
+		want := "0 1 2 3 4"
+		if !ordered {
+			want = "0 1 2 3 4 6 7 8"
+		}
+		if strings.Join(got, " ") != want {
+			t.Errorf("ordered %v: printed %v, want %s", ordered, got, want)
+		}
+		if ordered && !strings.Contains(errb.String(), "interrupted: 5 items: 5 ok, 0 failed") || !strings.Contains(errb.String(), "1 cancelled before finishing, 3 finished after it but left out") && ordered {
+			t.Errorf("ordered: summary %q", errb.String())
+		}
+	}
+}
