@@ -9,111 +9,145 @@ import (
 	"sync"
 	"time"
 
-	"github.com/fanout-dev/fanout/engine"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/nats-io/nuid"
 )
 
 // Client submits tasks to workers and receives their results. A Client is
-// one run: its tasks and results carry a run id of their own. It is safe
-// for concurrent use.
+// one run: its tasks and results carry a run id of their own. Results are
+// read from a JetStream stream, so a broker restart, a reconnect or a
+// redelivered task never loses or doubles one. It is safe for concurrent
+// use.
 type Client struct {
 	nc  *nats.Conn
 	js  jetstream.JetStream
 	cfg Config
 	run string
-	sub *nats.Subscription
 
+	results  jetstream.ConsumeContext
 	maxDeliv *nats.Subscription
+	watch    *watchdog
 
 	mu       sync.Mutex
 	seq      uint64
-	waiting  map[string]chan *nats.Msg
+	waiting  map[string]*call
 	byStream map[uint64]string // stream sequence of a task -> its seq
 	closed   bool
+	failed   error // set when the run can no longer get results
 }
 
-// Dial connects to the NATS server at url, makes sure the task stream and
-// the workers' consumer exist (so tasks wait for workers that start
-// later), and subscribes to this run's results.
-func Dial(ctx context.Context, url string, cfg Config) (*Client, error) {
+// call is one task waiting for its result.
+type call struct {
+	done      chan reply // gets exactly one reply
+	streamSeq uint64     // the task's sequence in the task stream, once published
+	since     time.Time
+	parts     [][]byte // parts of a result split in several messages
+	got       int
+}
+
+// reply is a result, or the reason there is none.
+type reply struct {
+	data []byte
+	hdr  nats.Header
+	err  error
+}
+
+// Dial connects to the NATS server at url, makes sure the streams and the
+// workers' consumer exist (so tasks wait for workers that start later), and
+// starts reading this run's results. opts are added to the connection's
+// options (credentials, TLS, handlers).
+func Dial(ctx context.Context, url string, cfg Config, opts ...nats.Option) (*Client, error) {
 	cfg = cfg.withDefaults()
-	nc, err := nats.Connect(url, nats.Name("fanout submitter"), nats.Timeout(5*time.Second))
+	c := &Client{cfg: cfg, run: nuid.Next(), waiting: map[string]*call{}, byStream: map[uint64]string{}}
+	c.watch = newWatchdog(c)
+	base := []nats.Option{
+		nats.Name("fanout submitter"), nats.Timeout(5 * time.Second),
+		nats.MaxReconnects(-1), nats.ReconnectWait(250 * time.Millisecond),
+		nats.DisconnectErrHandler(func(_ *nats.Conn, _ error) { c.watch.disconnected() }),
+		nats.ReconnectHandler(func(*nats.Conn) { c.watch.reconnected() }),
+	}
+	nc, err := nats.Connect(url, append(base, opts...)...)
 	if err != nil {
 		return nil, fmt.Errorf("cluster: connect to %s: %w", url, err)
 	}
+	c.nc = nc
 	js, err := ensure(ctx, nc, cfg)
 	if err != nil {
 		nc.Close()
 		return nil, err
 	}
-	c := &Client{nc: nc, js: js, cfg: cfg, run: nuid.Next(), waiting: map[string]chan *nats.Msg{},
-		byStream: map[uint64]string{}}
-	c.sub, err = nc.Subscribe(cfg.resultSubject(c.run, "*"), c.receive)
-	if err != nil {
+	c.js = js
+	if err := c.watch.start(ctx); err != nil {
 		nc.Close()
-		return nil, fmt.Errorf("cluster: subscribe to results: %w", err)
+		return nil, err
+	}
+	cons, err := js.OrderedConsumer(ctx, cfg.ResultStream, jetstream.OrderedConsumerConfig{
+		FilterSubjects: []string{cfg.resultSubject(c.run, ">")},
+	})
+	if err != nil {
+		c.watch.stop()
+		nc.Close()
+		return nil, fmt.Errorf("cluster: read results: %w", err)
+	}
+	c.results, err = cons.Consume(c.receive, jetstream.ConsumeErrHandler(func(_ jetstream.ConsumeContext, err error) {
+		c.watch.consumeError(err)
+	}))
+	if err != nil {
+		c.watch.stop()
+		nc.Close()
+		return nil, fmt.Errorf("cluster: read results: %w", err)
 	}
 	c.maxDeliv, err = nc.Subscribe(fmt.Sprintf("$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.%s.%s", cfg.Stream, cfg.Consumer), c.giveUp)
+	if err == nil {
+		err = nc.FlushTimeout(5 * time.Second)
+	}
 	if err != nil {
+		c.results.Stop()
+		c.watch.stop()
 		nc.Close()
 		return nil, fmt.Errorf("cluster: subscribe to advisories: %w", err)
-	}
-	if err := nc.FlushTimeout(5 * time.Second); err != nil {
-		nc.Close()
-		return nil, fmt.Errorf("cluster: subscribe to results: %w", err)
 	}
 	return c, nil
 }
 
-// ensure creates the work-queue stream and the shared consumer unless they
-// exist. It never updates an existing stream: the first process to start
-// sets it up, and later ones (workers starting together) only look.
-func ensure(ctx context.Context, nc *nats.Conn, cfg Config) (jetstream.JetStream, error) {
-	js, err := jetstream.New(nc)
-	if err != nil {
-		return nil, fmt.Errorf("cluster: jetstream: %w", err)
-	}
-	if _, err := js.Stream(ctx, cfg.Stream); errors.Is(err, jetstream.ErrStreamNotFound) {
-		_, err = js.CreateStream(ctx, jetstream.StreamConfig{
-			Name:      cfg.Stream,
-			Subjects:  []string{cfg.Subject + ".task.>"},
-			Retention: jetstream.WorkQueuePolicy,
-		})
-		if err != nil && !errors.Is(err, jetstream.ErrStreamNameAlreadyInUse) {
-			return nil, fmt.Errorf("cluster: create stream %s: %w", cfg.Stream, err)
-		}
-	} else if err != nil {
-		return nil, fmt.Errorf("cluster: stream %s: %w", cfg.Stream, err)
-	}
-	if _, err := js.Consumer(ctx, cfg.Stream, cfg.Consumer); err == nil {
-		return js, nil
-	}
-	_, err = js.CreateOrUpdateConsumer(ctx, cfg.Stream, jetstream.ConsumerConfig{
-		Durable:       cfg.Consumer,
-		AckPolicy:     jetstream.AckExplicitPolicy,
-		AckWait:       cfg.AckWait,
-		MaxDeliver:    cfg.MaxDeliver,
-		FilterSubject: cfg.Subject + ".task.>",
-	})
-	if err != nil {
-		return nil, fmt.Errorf("cluster: create consumer %s: %w", cfg.Consumer, err)
-	}
-	return js, nil
-}
+// Run is this client's run id, as its tasks and results carry it.
+func (c *Client) Run() string { return c.run }
 
-// receive hands a result to the call waiting for it; a duplicate (from a
+// receive takes one result message: it hands the result to the call
+// waiting for it, once all its parts are in. A duplicate (from a
 // redelivered task) or a late result finds nobody and is dropped.
-func (c *Client) receive(m *nats.Msg) {
-	seq := m.Subject[len(c.cfg.resultSubject(c.run, "")):]
+func (c *Client) receive(m jetstream.Msg) {
+	seq := m.Subject()[len(c.cfg.resultSubject(c.run, "")):]
 	c.mu.Lock()
-	ch := c.waiting[seq]
+	cl := c.waiting[seq]
+	if cl == nil {
+		c.mu.Unlock()
+		return
+	}
+	data := m.Data()
+	if p := m.Headers().Get(hdrPart); p != "" {
+		i, n, ok := parsePart(p)
+		if !ok {
+			c.mu.Unlock()
+			return
+		}
+		if cl.parts == nil || len(cl.parts) != n {
+			cl.parts, cl.got = make([][]byte, n), 0
+		}
+		if cl.parts[i] == nil {
+			cl.parts[i] = data
+			cl.got++
+		}
+		if cl.got < n {
+			c.mu.Unlock()
+			return
+		}
+		data = joinParts(cl.parts)
+	}
 	delete(c.waiting, seq)
 	c.mu.Unlock()
-	if ch != nil {
-		ch <- m
-	}
+	cl.done <- reply{data: data, hdr: m.Headers()}
 }
 
 // giveUp fails the call whose task the server stopped handing out.
@@ -127,29 +161,58 @@ func (c *Client) giveUp(m *nats.Msg) {
 	}
 	c.mu.Lock()
 	seq, ok := c.byStream[adv.StreamSeq]
-	ch := c.waiting[seq]
-	if ok {
-		delete(c.waiting, seq)
-	}
 	c.mu.Unlock()
-	if ch != nil {
-		res := nats.NewMsg("")
-		res.Header.Set(hdrError, fmt.Sprintf("%v after %d deliveries: every worker that took it stopped before finishing", ErrGivenUp, adv.Deliveries))
-		ch <- res
+	if ok {
+		c.fail(seq, fmt.Errorf("%w after %d deliveries: every worker that took it stopped before finishing", ErrGivenUp, adv.Deliveries))
 	}
 }
 
-func (c *Client) register() (string, chan *nats.Msg, error) {
+// fail ends the call seq, if it still waits, with err.
+func (c *Client) fail(seq string, err error) {
+	c.mu.Lock()
+	cl := c.waiting[seq]
+	delete(c.waiting, seq)
+	c.mu.Unlock()
+	if cl != nil {
+		cl.done <- reply{err: err}
+	}
+}
+
+// failAll ends every waiting call, and every later one, with err.
+func (c *Client) failAll(err error) {
+	c.mu.Lock()
+	if c.failed == nil {
+		c.failed = err
+	}
+	waiting := c.waiting
+	c.waiting = map[string]*call{}
+	c.mu.Unlock()
+	for _, cl := range waiting {
+		cl.done <- reply{err: err}
+	}
+}
+
+func (c *Client) register() (string, *call, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.closed {
+	switch {
+	case c.closed:
 		return "", nil, errors.New("cluster: client closed")
+	case c.failed != nil:
+		return "", nil, c.failed
 	}
 	c.seq++
 	seq := strconv.FormatUint(c.seq, 36)
-	ch := make(chan *nats.Msg, 1)
-	c.waiting[seq] = ch
-	return seq, ch, nil
+	cl := &call{done: make(chan reply, 1), since: time.Now()}
+	c.waiting[seq] = cl
+	return seq, cl, nil
+}
+
+func (c *Client) published(seq string, cl *call, streamSeq uint64) {
+	c.mu.Lock()
+	c.byStream[streamSeq] = seq
+	cl.streamSeq = streamSeq
+	c.mu.Unlock()
 }
 
 func (c *Client) forget(seq string, streamSeq uint64) {
@@ -159,88 +222,66 @@ func (c *Client) forget(seq string, streamSeq uint64) {
 	c.mu.Unlock()
 }
 
-// DefaultInFlight is the least number of items a job returned by Remote
-// keeps on workers at once (its Job.Workers), so that a CPU-bound job
-// whose local default is one per core still feeds a whole cluster.
-const DefaultInFlight = 64
-
-// Remote returns the job d defines with settings s, run on workers: its
-// function publishes each input as a task, with the settings and d's
-// Version, and waits for the result. Use it wherever the engine takes the
-// job's own function. A job error comes back as a *RemoteError, marked
-// transient when it was transient on the worker, so the engine's retries
-// work across the network too. Invalid settings give a
-// *engine.SettingsError here, before any task is sent.
-func Remote[S engine.Settings, In, Out any](c *Client, d *engine.Def[S, In, Out], s S) (engine.Job[In, Out], error) {
-	settings, err := d.EncodeSettings(s)
-	if err != nil {
-		return engine.Job[In, Out]{}, err
-	}
-	version := strconv.Itoa(d.Version)
-	job := d.Name
-	run := func(ctx context.Context, in In) (Out, error) {
-		var out Out
-		body, err := json.Marshal(in)
-		if err != nil {
-			return out, fmt.Errorf("cluster: encode %s input: %w", job, err)
+// publish sends a task, retrying while the broker is away, for as long as
+// Config.BrokerTimeout allows. The task's message id makes a retried
+// publish that did arrive count once.
+func (c *Client) publish(ctx context.Context, msg *nats.Msg, id string) (*jetstream.PubAck, error) {
+	deadline := time.Now().Add(c.cfg.BrokerTimeout)
+	wait := 100 * time.Millisecond
+	for {
+		pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		ack, err := c.js.PublishMsg(pctx, msg, jetstream.WithMsgID(id))
+		cancel()
+		switch {
+		case err == nil:
+			return ack, nil
+		case ctx.Err() != nil:
+			return nil, ctx.Err()
 		}
-		seq, ch, err := c.register()
-		if err != nil {
-			return out, err
+		if c.failedErr() != nil {
+			return nil, c.failedErr()
 		}
-		msg := nats.NewMsg(c.cfg.taskSubject(job, c.run))
-		msg.Header.Set(hdrReply, c.cfg.resultSubject(c.run, seq))
-		msg.Header.Set(hdrVersion, version)
-		msg.Header.Set(hdrSettings, string(settings))
-		msg.Data = body
-		ack, err := c.js.PublishMsg(ctx, msg)
-		if err != nil {
-			c.forget(seq, 0)
-			return out, engine.Transient(fmt.Errorf("cluster: publish %s task: %w", job, err))
+		if time.Now().After(deadline) {
+			return nil, fmt.Errorf("%w: publish task: %w", ErrBrokerLost, err)
 		}
-		c.mu.Lock()
-		c.byStream[ack.Sequence] = seq
-		c.mu.Unlock()
-		defer c.forget(seq, ack.Sequence)
-		var res *nats.Msg
 		select {
+		case <-time.After(wait):
 		case <-ctx.Done():
-			return out, ctx.Err()
-		case res = <-ch:
+			return nil, ctx.Err()
 		}
-		if e := res.Header.Get(hdrError); e != "" {
-			err := error(&RemoteError{Job: job, Msg: e})
-			if res.Header.Get(hdrTransient) == "1" {
-				err = engine.Transient(err)
-			}
-			if len(res.Data) > 0 {
-				_ = json.Unmarshal(res.Data, &out) // best effort: the error stands
-			}
-			return out, err
-		}
-		if err := json.Unmarshal(res.Data, &out); err != nil {
-			return out, fmt.Errorf("cluster: decode %s output: %w", job, err)
-		}
-		return out, nil
+		wait = min(2*wait, 2*time.Second)
 	}
-	return engine.Job[In, Out]{Name: job, Run: run, Workers: max(d.Workers, DefaultInFlight)}, nil
 }
 
-// Close purges this run's tasks that no worker has taken yet, stops
-// receiving results and closes the connection.
+func (c *Client) failedErr() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.failed
+}
+
+// Close purges this run's tasks that no worker has taken yet and its
+// results, stops reading results and closes the connection.
 func (c *Client) Close() error {
 	c.mu.Lock()
 	c.closed = true
 	c.mu.Unlock()
+	c.watch.stop()
+	c.results.Stop()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	var errs []error
-	if s, err := c.js.Stream(ctx, c.cfg.Stream); err != nil {
-		errs = append(errs, err)
-	} else if err := s.Purge(ctx, jetstream.WithPurgeSubject(c.cfg.taskSubject("*", c.run))); err != nil {
-		errs = append(errs, err)
+	purge := func(stream, subject string) {
+		s, err := c.js.Stream(ctx, stream)
+		if err == nil {
+			err = s.Purge(ctx, jetstream.WithPurgeSubject(subject))
+		}
+		if err != nil && !errors.Is(err, jetstream.ErrStreamNotFound) {
+			errs = append(errs, fmt.Errorf("purge %s: %w", stream, err))
+		}
 	}
-	errs = append(errs, c.sub.Unsubscribe(), c.maxDeliv.Unsubscribe())
+	purge(c.cfg.Stream, c.cfg.taskSubject("*", c.run))
+	purge(c.cfg.ResultStream, c.cfg.resultSubject(c.run, ">"))
+	errs = append(errs, c.maxDeliv.Unsubscribe())
 	c.nc.Close()
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("cluster: close: %w", err)

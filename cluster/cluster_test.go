@@ -234,6 +234,8 @@ func TestGivenUpTaskFailsTheCall(t *testing.T) {
 		<-started
 		stop()
 	}
+	// The next worker is not given the task: it was given up.
+	startWorker(t, url, jobs(def("work", func(_ context.Context, n int) (int, error) { return n, nil })), cfg)
 	select {
 	case err := <-errc:
 		if !strings.Contains(err.Error(), ErrGivenUp.Error()) {

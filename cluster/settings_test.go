@@ -95,3 +95,29 @@ func TestWorkerRunsRegisteredJob(t *testing.T) {
 		t.Fatalf("triple 7 = %d, %v", n, err)
 	}
 }
+
+// A result larger than a message goes in parts and arrives whole.
+func TestBigResult(t *testing.T) {
+	url := startServer(t)
+	big := &engine.Def[engine.NoSettings, int, string]{Name: "big", New: func(engine.NoSettings) (engine.Func[int, string], error) {
+		return func(_ context.Context, n int) (string, error) { return strings.Repeat(string(rune('a'+n)), n<<20), nil }, nil
+	}}
+	startWorker(t, url, jobs(big), Config{})
+	c, err := Dial(context.Background(), url, Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	j, err := Remote(c, big, engine.NoSettings{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	for _, n := range []int{0, 1, 5} {
+		out, err := j.Run(ctx, n)
+		if err != nil || out != strings.Repeat(string(rune('a'+n)), n<<20) {
+			t.Fatalf("%d MiB result: %d bytes, %v", n, len(out), err)
+		}
+	}
+}

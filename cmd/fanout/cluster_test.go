@@ -78,7 +78,7 @@ func startCluster(t *testing.T, n int) (string, []func() string) {
 	waitListen(t, addr)
 	var stops []func() string
 	for range n {
-		stops = append(stops, daemon(t, "worker", "--nats", url))
+		stops = append(stops, daemon(t, "worker", "-j", "2", "--nats", url))
 	}
 	return url, stops
 }
@@ -105,6 +105,13 @@ func TestClusterMatchesLocal(t *testing.T) {
 	count, _, code := fanout(t, "", "primes", "--range", "0..1e7", "--count", "--nats", url)
 	if code != 0 || strings.TrimSpace(count) != "664579" {
 		t.Fatalf("pi(10^7) through the cluster: %q, exit %d", count, code)
+	}
+	// A range whose segments' results are larger than a message.
+	args := []string{"primes", "-q", "--range", "1e9..1e9+1e8"}
+	wantRange, _, _ := fanout(t, "", args...)
+	gotRange, errRange, code := fanout(t, "", append(args, "--nats", url)...)
+	if code != 0 || gotRange != wantRange || len(wantRange) < 50<<20 {
+		t.Fatalf("--range 1e9..1e9+1e8 through the cluster: exit %d, %d bytes, want %d as locally; stderr %q", code, len(gotRange), len(wantRange), errRange)
 	}
 	// Both workers took part (the input is 8 chunks, the range many more).
 	for i, stop := range workers {

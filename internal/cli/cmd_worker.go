@@ -60,7 +60,8 @@ func runWorker(ctx context.Context, g *Globals, o workerOptions) error {
 	if g.NATS == "" {
 		return Usagef("usage: worker needs --nats URL (or $FANOUT_NATS)")
 	}
-	nc, err := nats.Connect(g.NATS, nats.Name("fanout worker"), nats.MaxReconnects(-1), nats.Timeout(5*time.Second))
+	nc, err := nats.Connect(g.NATS, nats.Name("fanout worker"), nats.MaxReconnects(-1), nats.Timeout(5*time.Second),
+		nats.ReconnectWait(250*time.Millisecond), connectionLog(g, "fanout worker"), reconnectLog(g, "fanout worker"))
 	if err != nil {
 		return fmt.Errorf("worker: connect to %s: %w", g.NATS, err)
 	}
@@ -71,7 +72,7 @@ func runWorker(ctx context.Context, g *Globals, o workerOptions) error {
 	}
 	var done, failed int
 	reg := jobs.Registry()
-	w := &cluster.Worker{Jobs: reg, Workers: workers, OnTask: func(job string, err error) {
+	w := &cluster.Worker{Jobs: reg, Workers: workers, Logf: g.Warnf, OnTask: func(job string, err error) {
 		done++
 		if err != nil {
 			failed++
@@ -91,6 +92,27 @@ func runWorker(ctx context.Context, g *Globals, o workerOptions) error {
 		return fmt.Errorf("worker: %w", err)
 	}
 	return context.Cause(ctx)
+}
+
+// connectionLog and reconnectLog print one line per change of a
+// connection to the broker.
+func connectionLog(g *Globals, who string) nats.Option {
+	return nats.DisconnectErrHandler(func(nc *nats.Conn, err error) {
+		if nc.IsClosed() {
+			return // closed on purpose
+		}
+		if err != nil {
+			g.Warnf("%s: lost the broker %s: %v; reconnecting", who, nc.ConnectedUrlRedacted(), err)
+		} else {
+			g.Warnf("%s: lost the broker; reconnecting", who)
+		}
+	})
+}
+
+func reconnectLog(g *Globals, who string) nats.Option {
+	return nats.ReconnectHandler(func(nc *nats.Conn) {
+		g.Warnf("%s: reconnected to %s", who, nc.ConnectedUrlRedacted())
+	})
 }
 
 func errOrOK(err error) any {

@@ -20,7 +20,7 @@ func bind[S engine.Settings, In, Out any](ctx context.Context, g *Globals, d *en
 		}
 		return job, func() {}, nil
 	}
-	c, err := cluster.Dial(ctx, g.NATS, cluster.Config{})
+	c, err := cluster.Dial(ctx, g.NATS, cluster.Config{}, connectionLog(g, "fanout"), reconnectLog(g, "fanout"))
 	if err != nil {
 		return job, nil, err
 	}

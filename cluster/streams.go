@@ -1,0 +1,68 @@
+package cluster
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// dedupeWindow is how long the broker remembers message ids: a task or
+// result published twice within it (a retried publish, a redelivered
+// task's late result) is stored once.
+const dedupeWindow = 2 * time.Minute
+
+// ensure creates the task and result streams and the shared consumer
+// unless they exist. It never updates an existing one: the first process
+// to start sets them up, and later ones (workers starting together) only
+// look.
+func ensure(ctx context.Context, nc *nats.Conn, cfg Config) (jetstream.JetStream, error) {
+	js, err := jetstream.New(nc)
+	if err != nil {
+		return nil, fmt.Errorf("cluster: jetstream: %w", err)
+	}
+	streams := []jetstream.StreamConfig{{
+		Name:       cfg.Stream,
+		Subjects:   []string{cfg.Subject + ".task.>"},
+		Retention:  jetstream.WorkQueuePolicy,
+		MaxBytes:   cfg.MaxTaskBytes,
+		MaxAge:     cfg.Retention,
+		Discard:    jetstream.DiscardNew,
+		Duplicates: dedupeWindow,
+	}, {
+		Name:       cfg.ResultStream,
+		Subjects:   []string{cfg.Subject + ".result.>"},
+		Retention:  jetstream.LimitsPolicy,
+		MaxBytes:   cfg.MaxResultBytes,
+		MaxAge:     cfg.Retention,
+		Discard:    jetstream.DiscardOld,
+		Duplicates: dedupeWindow,
+	}}
+	for _, sc := range streams {
+		if _, err := js.Stream(ctx, sc.Name); errors.Is(err, jetstream.ErrStreamNotFound) {
+			_, err = js.CreateStream(ctx, sc)
+			if err != nil && !errors.Is(err, jetstream.ErrStreamNameAlreadyInUse) {
+				return nil, fmt.Errorf("cluster: create stream %s: %w", sc.Name, err)
+			}
+		} else if err != nil {
+			return nil, fmt.Errorf("cluster: stream %s: %w", sc.Name, err)
+		}
+	}
+	if _, err := js.Consumer(ctx, cfg.Stream, cfg.Consumer); err == nil {
+		return js, nil
+	}
+	_, err = js.CreateOrUpdateConsumer(ctx, cfg.Stream, jetstream.ConsumerConfig{
+		Durable:       cfg.Consumer,
+		AckPolicy:     jetstream.AckExplicitPolicy,
+		AckWait:       cfg.AckWait,
+		MaxDeliver:    cfg.MaxDeliver,
+		FilterSubject: cfg.Subject + ".task.>",
+	})
+	if err != nil {
+		return nil, fmt.Errorf("cluster: create consumer %s: %w", cfg.Consumer, err)
+	}
+	return js, nil
+}
