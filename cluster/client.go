@@ -2,6 +2,8 @@ package cluster
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -24,6 +26,7 @@ type Client struct {
 	js  jetstream.JetStream
 	cfg Config
 	run string
+	key []byte // for taskToken
 
 	results  jetstream.ConsumeContext
 	maxDeliv *nats.Subscription
@@ -59,7 +62,10 @@ type reply struct {
 // options (credentials, TLS, handlers).
 func Dial(ctx context.Context, url string, cfg Config, opts ...nats.Option) (*Client, error) {
 	cfg = cfg.withDefaults()
-	c := &Client{cfg: cfg, run: nuid.Next(), waiting: map[string]*call{}, byStream: map[uint64]string{}}
+	c := &Client{cfg: cfg, run: nuid.Next(), key: make([]byte, 32), waiting: map[string]*call{}, byStream: map[uint64]string{}}
+	if _, err := rand.Read(c.key); err != nil {
+		return nil, fmt.Errorf("cluster: run key: %w", err)
+	}
 	c.watch = newWatchdog(c)
 	base := []nats.Option{
 		nats.Name("fanout submitter"), nats.Timeout(5 * time.Second),
@@ -69,7 +75,7 @@ func Dial(ctx context.Context, url string, cfg Config, opts ...nats.Option) (*Cl
 	}
 	nc, err := nats.Connect(url, append(base, opts...)...)
 	if err != nil {
-		return nil, fmt.Errorf("cluster: connect to %s: %w", url, err)
+		return nil, fmt.Errorf("cluster: connect to %s: %w", Redact(url), err)
 	}
 	c.nc = nc
 	js, err := ensure(ctx, nc, cfg)
@@ -116,9 +122,13 @@ func (c *Client) Run() string { return c.run }
 
 // receive takes one result message: it hands the result to the call
 // waiting for it, once all its parts are in. A duplicate (from a
-// redelivered task) or a late result finds nobody and is dropped.
+// redelivered task) or a late result finds nobody and is dropped, and so
+// is a result without the task's token: a forgery.
 func (c *Client) receive(m jetstream.Msg) {
 	seq := m.Subject()[len(c.cfg.resultSubject(c.run, "")):]
+	if !hmac.Equal([]byte(m.Headers().Get(hdrToken)), []byte(taskToken(c.key, c.run, seq))) {
+		return
+	}
 	c.mu.Lock()
 	cl := c.waiting[seq]
 	if cl == nil {

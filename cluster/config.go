@@ -101,6 +101,7 @@ const (
 	hdrError     = "Fanout-Error"     // on a result: the job's error message
 	hdrTransient = "Fanout-Transient" // on a result: "1" if the error may pass on retry
 	hdrPart      = "Fanout-Part"      // on a result: "i/n", part i (from 0) of n
+	hdrToken     = "Fanout-Token"     // on a task, and copied to its result: see taskToken
 )
 
 // ErrUnknownJob is the error of a task whose job the worker's registry does

@@ -48,6 +48,7 @@ func Remote[S engine.Settings, In, Out any](c *Client, d *engine.Def[S, In, Out]
 		msg.Header.Set(hdrReply, c.cfg.resultSubject(c.run, seq))
 		msg.Header.Set(hdrVersion, version)
 		msg.Header.Set(hdrSettings, string(settings))
+		msg.Header.Set(hdrToken, taskToken(c.key, c.run, seq))
 		msg.Data = body
 		ack, err := c.publish(ctx, msg, c.run+"."+seq)
 		if err != nil {

@@ -17,7 +17,8 @@ import (
 // on a free port of 127.0.0.1 and keeps JetStream data in a new temporary
 // folder of the server's own, removed at Shutdown.
 type ServerConfig struct {
-	// Listen is host:port to listen on. Default "127.0.0.1:-1" (any free port).
+	// Listen is host:port to listen on; port 0 means any free port.
+	// Default "127.0.0.1:0".
 	Listen string
 	// StoreDir keeps JetStream data, so that queued tasks and results
 	// survive a restart of the server. One server at a time may use a
@@ -34,7 +35,37 @@ type ServerConfig struct {
 	// lose what was acknowledged in the last SyncInterval. Default 1s
 	// (NATS's own default is 2 minutes).
 	SyncInterval time.Duration
+
+	// Token, when set, is the secret every client must present, in its
+	// URL: nats://TOKEN@host:port.
+	Token string
+	// Users, when set, are the names and passwords clients may present:
+	// nats://user:password@host:port. A password may be a bcrypt hash
+	// ("$2a$..."), as NATS allows.
+	Users []User
+	// ConfigFile is a NATS server configuration file, for what NATS
+	// documents there: accounts, users with permissions, TLS, clustering.
+	// Listen, StoreDir and the sync settings apply on top of it.
+	ConfigFile string
+	// TLSCert and TLSKey are the server's certificate and key (PEM files):
+	// clients then connect with tls://. TLSCA, when set, also requires
+	// every client to present a certificate signed by it.
+	TLSCert, TLSKey, TLSCA string
+	// AllowNoAuth lets the server listen on an address other than loopback
+	// without any authentication. Without it, StartServer refuses with
+	// ErrNoAuth: whoever reaches such a port could read every task and
+	// result, forge results and delete the streams.
+	AllowNoAuth bool
 }
+
+// User is one user of ServerConfig.Users.
+type User struct {
+	Name, Password string
+}
+
+// ErrNoAuth is returned by StartServer for a server that would listen on
+// an address other than loopback with no authentication.
+var ErrNoAuth = errors.New("cluster: no authentication for an address other than loopback")
 
 // DefaultSyncInterval is ServerConfig.SyncInterval's default.
 const DefaultSyncInterval = time.Second
@@ -62,7 +93,27 @@ func StartServer(ctx context.Context, cfg ServerConfig) (*Server, error) {
 		if port, err = strconv.Atoi(p); err != nil {
 			return nil, fmt.Errorf("cluster: listen port %q: %w", p, err)
 		}
+		if port == 0 {
+			port = -1 // any free port, as net.Listen takes ":0"
+		}
 		host = h
+	}
+	opts := &server.Options{}
+	if cfg.ConfigFile != "" {
+		o, err := server.ProcessConfigFile(cfg.ConfigFile)
+		if err != nil {
+			return nil, fmt.Errorf("cluster: server config: %w", err)
+		}
+		opts = o
+		if cfg.Listen == "" && opts.Port != 0 {
+			host, port = opts.Host, opts.Port
+		}
+	}
+	if err := applyAuth(opts, cfg); err != nil {
+		return nil, err
+	}
+	if !cfg.AllowNoAuth && !isLoopback(host) && !hasAuth(opts) {
+		return nil, fmt.Errorf("%w: refusing to listen on %s", ErrNoAuth, net.JoinHostPort(host, strconv.Itoa(port)))
 	}
 	srv := &Server{}
 	store := cfg.StoreDir
@@ -79,16 +130,13 @@ func StartServer(ctx context.Context, cfg ServerConfig) (*Server, error) {
 		return nil, err
 	}
 	srv.unlock = unlock
-	ns, err := server.NewServer(&server.Options{
-		Host:         host,
-		Port:         port,
-		JetStream:    true,
-		StoreDir:     store,
-		SyncAlways:   cfg.SyncAlways,
-		SyncInterval: cmp.Or(cfg.SyncInterval, DefaultSyncInterval),
-		NoSigs:       true,
-		NoLog:        true,
-	})
+	opts.Host, opts.Port = host, port
+	opts.JetStream = true
+	opts.StoreDir = store
+	opts.SyncAlways = cfg.SyncAlways
+	opts.SyncInterval = cmp.Or(cfg.SyncInterval, DefaultSyncInterval)
+	opts.NoSigs, opts.NoLog = true, true
+	ns, err := server.NewServer(opts)
 	if err != nil {
 		srv.release()
 		return nil, fmt.Errorf("cluster: start server: %w", err)

@@ -51,3 +51,31 @@ func TestDefaultStoreIsPrivate(t *testing.T) {
 		}
 	}
 }
+
+// A broker on an address other than loopback needs authentication; with a
+// token, a client without it is refused and one with it gets in.
+func TestServerAuth(t *testing.T) {
+	_, err := StartServer(context.Background(), ServerConfig{Listen: "0.0.0.0:0"})
+	if !errors.Is(err, ErrNoAuth) {
+		t.Fatalf("0.0.0.0 without auth: %v, want ErrNoAuth", err)
+	}
+	s, err := StartServer(context.Background(), ServerConfig{Listen: "127.0.0.1:0", Token: "s3cret"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Shutdown()
+	addr := strings.TrimPrefix(s.URL(), "nats://")
+	if _, err := Dial(context.Background(), "nats://"+addr, Config{}); err == nil || !strings.Contains(err.Error(), "Authorization Violation") {
+		t.Fatalf("without the token: %v, want an authorization violation", err)
+	}
+	c, err := Dial(context.Background(), "nats://s3cret@"+addr, Config{})
+	if err != nil {
+		t.Fatalf("with the token: %v", err)
+	}
+	c.Close()
+	u, err := StartServer(context.Background(), ServerConfig{Listen: "0.0.0.0:0", Users: []User{{"ada", "pw"}}})
+	if err != nil {
+		t.Fatalf("0.0.0.0 with users: %v", err)
+	}
+	u.Shutdown()
+}

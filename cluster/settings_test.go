@@ -3,11 +3,14 @@ package cluster
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/fanout-dev/fanout/engine"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 )
 
 type addSettings struct {
@@ -119,5 +122,55 @@ func TestBigResult(t *testing.T) {
 		if err != nil || out != strings.Repeat(string(rune('a'+n)), n<<20) {
 			t.Fatalf("%d MiB result: %d bytes, %v", n, len(out), err)
 		}
+	}
+}
+
+// A result published by anyone but the worker that took the task (no
+// token, or the token of another task) is dropped: the call gets the real
+// result.
+func TestForgedResultDropped(t *testing.T) {
+	url := startServer(t)
+	release := make(chan struct{})
+	slow := def("slow", func(ctx context.Context, n int) (int, error) {
+		select {
+		case <-release:
+		case <-ctx.Done():
+		}
+		return n * 10, nil
+	})
+	startWorker(t, url, jobs(slow), Config{})
+	c, err := Dial(context.Background(), url, Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	fn := remote(t, c, slow)
+	res := make(chan int, 2)
+	for _, n := range []int{1, 2} {
+		go func() { v, _ := fn(context.Background(), n); res <- v }()
+	}
+	time.Sleep(300 * time.Millisecond)
+	forger, err := nats.Connect(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer forger.Close()
+	js, _ := jetstream.New(forger)
+	for seq, token := range map[string]string{"1": "", "2": taskToken([]byte("not the key"), c.Run(), "2")} {
+		m := nats.NewMsg(c.cfg.resultSubject(c.Run(), seq))
+		m.Data = []byte("4")
+		if token != "" {
+			m.Header.Set(hdrToken, token)
+		}
+		if _, err := js.PublishMsg(context.Background(), m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	time.Sleep(300 * time.Millisecond)
+	close(release)
+	got := []int{<-res, <-res}
+	slices.Sort(got)
+	if got[0] != 10 || got[1] != 20 {
+		t.Fatalf("results %v, want [10 20]: a forged result was taken", got)
 	}
 }

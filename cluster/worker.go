@@ -214,7 +214,7 @@ func (w *Worker) handle(ctx context.Context, p *puller, jobs *builtJobs, m jetst
 	if err != nil || !strings.HasPrefix(reply, p.cfg.Subject+".result.") {
 		if err == nil {
 			err = fmt.Errorf("cluster: %s task without a valid result subject", job)
-		} else if perr := storeResult(ctx, p, reply, nil, err); perr != nil {
+		} else if perr := storeResult(ctx, p, reply, h.Get(hdrToken), nil, err); perr != nil {
 			_ = m.Nak()
 			return job, perr
 		}
@@ -244,7 +244,7 @@ func (w *Worker) handle(ctx context.Context, p *puller, jobs *builtJobs, m jetst
 		back.add(m) // shutting down: let another worker run it
 		return job, ctx.Err()
 	}
-	perr := storeResult(ctx, p, reply, out, err)
+	perr := storeResult(ctx, p, reply, h.Get(hdrToken), out, err)
 	stopAlive()
 	wg.Wait()
 	if perr != nil {
@@ -255,15 +255,17 @@ func (w *Worker) handle(ctx context.Context, p *puller, jobs *builtJobs, m jetst
 	return job, err
 }
 
-// storeResult publishes a task's result to the result stream, in parts
+// storeResult publishes a task's result, with the task's token, to the
+// result stream, in parts
 // when it is larger than one message, and waits for the broker to store
 // it, retrying while the broker is away until ctx is done. Each part's
 // message id makes a result sent twice (by a redelivered task) count once.
-func storeResult(ctx context.Context, p *puller, reply string, out []byte, jobErr error) error {
+func storeResult(ctx context.Context, p *puller, reply, token string, out []byte, jobErr error) error {
 	parts := split(out, int(p.nc.MaxPayload())-partHeadroom)
 	for i, part := range parts {
 		msg := nats.NewMsg(reply)
 		msg.Data = part // with an error too: the job's own account of it
+		msg.Header.Set(hdrToken, token)
 		if len(parts) > 1 {
 			msg.Header.Set(hdrPart, formatPart(i, len(parts)))
 		}

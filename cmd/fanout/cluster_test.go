@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -257,5 +258,36 @@ func waitListen(t *testing.T, addr string) {
 			t.Fatalf("nothing listens on %s after 10s", addr)
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// A broker with a token refuses a submitter without it; workers and
+// submitters that present it work as usual. A broker on an address other
+// than loopback with no authentication is refused at start.
+func TestClusterAuth(t *testing.T) {
+	if _, stderr, code := fanout(t, "", "broker", "--listen", "0.0.0.0:0", "--store", t.TempDir()); code != 2 || !strings.Contains(stderr, "--auth-token-file") {
+		t.Fatalf("broker on 0.0.0.0 without auth: exit %d, stderr %q; want 2 and a hint", code, stderr)
+	}
+	tokenFile := filepath.Join(t.TempDir(), "token")
+	if err := os.WriteFile(tokenFile, []byte("t0ken-for-tests\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	addr := freeAddr(t)
+	daemon(t, "broker", "--listen", addr, "--store", t.TempDir(), "--auth-token-file", tokenFile)
+	waitListen(t, addr)
+	withToken := "nats://t0ken-for-tests@" + addr
+	daemon(t, "worker", "--nats", withToken)
+
+	_, stderr, code := fanout(t, "", "primes", "--nats", "nats://"+addr, "7")
+	if code != 1 || !strings.Contains(stderr, "Authorization Violation") {
+		t.Fatalf("submitter without the token: exit %d, stderr %q; want 1, refused", code, stderr)
+	}
+	_, stderr, code = fanout(t, "", "primes", "--nats", "nats://wrong@"+addr, "7")
+	if code != 1 || strings.Contains(stderr, "wrong") {
+		t.Fatalf("submitter with a wrong token: exit %d, stderr %q; want 1, and the token not printed", code, stderr)
+	}
+	out, stderr, code := fanout(t, "", "primes", "--nats", withToken, "7", "8")
+	if code != 0 || out != "7 is prime: true\n8 is prime: false\n" || strings.Contains(stderr, "t0ken") {
+		t.Fatalf("submitter with the token: exit %d, %q, stderr %q", code, out, stderr)
 	}
 }

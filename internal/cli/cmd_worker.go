@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -60,10 +61,14 @@ func runWorker(ctx context.Context, g *Globals, o workerOptions) error {
 	if g.NATS == "" {
 		return Usagef("usage: worker needs --nats URL (or $FANOUT_NATS)")
 	}
-	nc, err := nats.Connect(g.NATS, nats.Name("fanout worker"), nats.MaxReconnects(-1), nats.Timeout(5*time.Second),
-		nats.ReconnectWait(250*time.Millisecond), connectionLog(g, "fanout worker"), reconnectLog(g, "fanout worker"))
+	opts, err := g.NATSAuth.options()
 	if err != nil {
-		return fmt.Errorf("worker: connect to %s: %w", g.NATS, err)
+		return err
+	}
+	nc, err := nats.Connect(g.NATS, append(opts, nats.Name("fanout worker"), nats.MaxReconnects(-1), nats.Timeout(5*time.Second),
+		nats.ReconnectWait(250*time.Millisecond), connectionLog(g, "fanout worker"), reconnectLog(g, "fanout worker"))...)
+	if err != nil {
+		return fmt.Errorf("worker: connect to %s: %w", redact(g.NATS), err)
 	}
 	defer nc.Close()
 	workers := g.Jobs
@@ -123,15 +128,28 @@ func errOrOK(err error) any {
 }
 
 type brokerOptions struct {
-	Listen     string
-	Store      string
-	SyncAlways bool
+	Listen          string
+	Store           string
+	SyncAlways      bool
+	TokenFile       string
+	UsersFile       string
+	ConfigFile      string
+	TLSCert, TLSKey string
+	TLSCA           string
+	InsecureNoAuth  bool
 }
 
 func (o *brokerOptions) AddFlags(f *pflag.FlagSet) {
 	f.StringVar(&o.Listen, "listen", "127.0.0.1:4222", "host:port to listen on")
 	f.StringVar(&o.Store, "store", "", "folder for JetStream data, kept across restarts; one broker at a time (default: $XDG_STATE_HOME/fanout/broker, or ~/.local/state/fanout/broker)")
 	f.BoolVar(&o.SyncAlways, "fsync-always", false, "write every message to disk before acknowledging it (default: flushed every second; a power loss may lose the last second)")
+	f.StringVar(&o.TokenFile, "auth-token-file", "", "require this token (the file's first line) of every client: nats://TOKEN@host:port")
+	f.StringVar(&o.UsersFile, "auth-users", "", "require a user of this file (lines name:password; a password may be a bcrypt hash): nats://name:password@host:port")
+	f.StringVar(&o.ConfigFile, "config", "", "a NATS server configuration file (accounts, permissions, TLS, clustering); --listen and --store apply on top")
+	f.StringVar(&o.TLSCert, "tls-cert", "", "serve TLS with this certificate (PEM); clients connect with tls://")
+	f.StringVar(&o.TLSKey, "tls-key", "", "the key of --tls-cert (PEM)")
+	f.StringVar(&o.TLSCA, "tls-ca", "", "require client certificates signed by this CA (PEM)")
+	f.BoolVar(&o.InsecureNoAuth, "insecure-no-auth", false, "allow listening on an address other than loopback with no authentication")
 }
 
 // defaultStore is the broker's store folder when --store is not given: in
@@ -156,6 +174,14 @@ func newBrokerCmd(g *Globals) *cobra.Command {
 'fanout worker' and 'fanout ... --nats' need nothing else installed. Any
 NATS server with JetStream enabled serves as well.
 
+The broker listens on loopback unless --listen says otherwise, and it
+refuses any other address without authentication: whoever holds the
+credentials (a token, a user, a client certificate) can read every task
+and result, submit work that workers run (fetch URLs, read and write
+image paths the workers can reach), and delete the streams; results are
+checked against a per-task token, so one client cannot answer another's
+tasks it was not given.
+
 Queued tasks and results are kept in the store folder (--store), so they
 survive a restart of the broker; one broker at a time may use a store.
 Stored data is flushed to disk every second: a crash of the process loses
@@ -171,7 +197,23 @@ at a cost in throughput).`,
 					return err
 				}
 			}
-			s, err := cluster.StartServer(ctx, cluster.ServerConfig{Listen: o.Listen, StoreDir: store, SyncAlways: o.SyncAlways})
+			cfg := cluster.ServerConfig{Listen: o.Listen, StoreDir: store, SyncAlways: o.SyncAlways,
+				ConfigFile: o.ConfigFile, TLSCert: o.TLSCert, TLSKey: o.TLSKey, TLSCA: o.TLSCA, AllowNoAuth: o.InsecureNoAuth}
+			var err error
+			if o.TokenFile != "" {
+				if cfg.Token, err = readToken(o.TokenFile); err != nil {
+					return err
+				}
+			}
+			if o.UsersFile != "" {
+				if cfg.Users, err = readUsers(o.UsersFile); err != nil {
+					return err
+				}
+			}
+			s, err := cluster.StartServer(ctx, cfg)
+			if errors.Is(err, cluster.ErrNoAuth) {
+				return Usagef("usage: %v: give --auth-token-file, --auth-users, --tls-ca or --config (or --insecure-no-auth)", err)
+			}
 			if err != nil {
 				return err
 			}

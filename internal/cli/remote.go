@@ -2,10 +2,14 @@ package cli
 
 import (
 	"context"
+	"time"
 
 	"github.com/fanout-dev/fanout/cluster"
 	"github.com/fanout-dev/fanout/engine"
 )
+
+// noWorkerHint is how often a submitter says that no worker listens.
+const noWorkerHint = 30 * time.Second
 
 // bind builds the job d defines with settings s: the job itself, or with
 // --nats (or $FANOUT_NATS) the same job run by cluster workers, which
@@ -20,22 +24,48 @@ func bind[S engine.Settings, In, Out any](ctx context.Context, g *Globals, d *en
 		}
 		return job, func() {}, nil
 	}
-	c, err := cluster.Dial(ctx, g.NATS, cluster.Config{}, connectionLog(g, "fanout"), reconnectLog(g, "fanout"))
+	opts, err := g.NATSAuth.options()
 	if err != nil {
 		return job, nil, err
 	}
-	closeClient := func() {
-		if err := c.Close(); err != nil {
-			g.Warnf("fanout: %v", err)
-		}
+	c, err := cluster.Dial(ctx, g.NATS, cluster.Config{BrokerTimeout: g.BrokerTimeout},
+		append(opts, connectionLog(g, "fanout"), reconnectLog(g, "fanout"))...)
+	if err != nil {
+		return job, nil, err
 	}
 	job, err = cluster.Remote(c, d, s)
 	if err != nil {
-		closeClient()
+		c.Close()
 		return job, nil, Usagef("usage: %v", err)
 	}
-	if n, err := c.Waiting(ctx); err == nil && n == 0 {
-		g.Warnf("fanout: no worker is listening on %s yet; tasks wait until one starts ('fanout worker --nats %s')", g.NATS, g.NATS)
+	// While no worker listens, say so at once and every noWorkerHint.
+	quit, hinted := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(hinted)
+		hint := time.NewTicker(noWorkerHint)
+		defer hint.Stop()
+		for first := true; ; first = false {
+			if !first {
+				select {
+				case <-quit:
+					return
+				case <-hint.C:
+				}
+			}
+			wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+			n, err := c.Waiting(wctx)
+			cancel()
+			if err == nil && n == 0 {
+				g.Warnf("fanout: no worker is listening on %s; tasks wait until one starts ('fanout worker --nats URL')", redact(g.NATS))
+			}
+		}
+	}()
+	closeClient := func() {
+		close(quit)
+		<-hinted
+		if err := c.Close(); err != nil {
+			g.Warnf("fanout: %v", err)
+		}
 	}
 	return job, closeClient, nil
 }

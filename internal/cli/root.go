@@ -9,6 +9,8 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -17,21 +19,24 @@ import (
 // Globals are the flags every subcommand shares, and the process's
 // standard streams.
 type Globals struct {
-	Jobs         int    // -j: workers; 0 means the job's default
-	JSON         bool   // --json: one JSON object per item on stdout
-	Progress     string // --progress: auto, always or never
-	Quiet        bool   // --quiet: no summary line, no progress bar
-	Retries      int    // --retries: extra attempts for transient errors
-	HaltOnError  bool   // --halt-on-error: stop at the first failed item
-	NATS         string // --nats: run the items on cluster workers through this server
-	natsFlag     bool   // --nats was given on the command line, not only $FANOUT_NATS
-	Stdin        io.Reader
-	Stdout       *bufio.Writer // buffered; the driver flushes it
-	Stderr       io.Writer
-	stdoutIsTTY  bool
-	stderrIsTTY  bool
-	jsonEncoder  *json.Encoder
-	progressSink io.Writer // where error lines go while a bar is shown
+	Jobs          int    // -j: workers; 0 means the job's default
+	JSON          bool   // --json: one JSON object per item on stdout
+	Progress      string // --progress: auto, always or never
+	Quiet         bool   // --quiet: no summary line, no progress bar
+	Retries       int    // --retries: extra attempts for transient errors
+	HaltOnError   bool   // --halt-on-error: stop at the first failed item
+	NATS          string // --nats: run the items on cluster workers through this server
+	natsFlag      bool   // --nats was given on the command line, not only $FANOUT_NATS
+	NATSAuth      natsFlags
+	BrokerTimeout time.Duration // --broker-timeout: how long a submitter waits for a lost broker
+	Stdin         io.Reader
+	Stdout        *bufio.Writer // buffered; the driver flushes it
+	Stderr        io.Writer
+	stdoutIsTTY   bool
+	stderrIsTTY   bool
+	jsonEncoder   *json.Encoder
+	progressSink  io.Writer  // where error lines go while a bar is shown
+	warnMu        sync.Mutex // Warnf from more than one goroutine
 }
 
 // Env is what a command needs from the process: its streams.
@@ -101,7 +106,9 @@ stderr naming the item and the reason, and the exit status tells the truth.
 	pf.BoolVarP(&g.Quiet, "quiet", "q", false, "print no progress bar and no summary line")
 	pf.IntVar(&g.Retries, "retries", 0, "extra attempts for an item whose error is transient")
 	pf.BoolVar(&g.HaltOnError, "halt-on-error", false, "stop at the first item that fails")
-	pf.StringVar(&g.NATS, "nats", os.Getenv("FANOUT_NATS"), "run items on 'fanout worker' processes through this NATS server, e.g. nats://host:4222 (default $FANOUT_NATS)")
+	pf.StringVar(&g.NATS, "nats", os.Getenv("FANOUT_NATS"), "run items on 'fanout worker' processes through this NATS server, e.g. nats://TOKEN@host:4222 (default $FANOUT_NATS)")
+	pf.DurationVar(&g.BrokerTimeout, "broker-timeout", time.Minute, "with --nats: how long to wait for a broker that is gone before the items still waiting fail")
+	g.NATSAuth.AddFlags(pf)
 	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
 		switch g.Progress {
 		case "auto", "always", "never":
@@ -110,6 +117,9 @@ stderr naming the item and the reason, and the exit status tells the truth.
 		}
 		if f := cmd.Flag("nats"); f != nil {
 			g.natsFlag = f.Changed
+		}
+		if g.BrokerTimeout <= 0 {
+			return Usagef("usage: --broker-timeout must be positive")
 		}
 		if g.Jobs < 0 || g.Retries < 0 {
 			return Usagef("usage: -j and --retries must not be negative")
@@ -156,6 +166,8 @@ func (g *Globals) WriteJSON(v any) error {
 
 // Warnf prints one line on stderr, above the progress bar if one is shown.
 func (g *Globals) Warnf(format string, args ...any) {
+	g.warnMu.Lock()
+	defer g.warnMu.Unlock()
 	w := g.Stderr
 	if g.progressSink != nil {
 		w = g.progressSink
