@@ -18,14 +18,24 @@ type Settings struct {
 // Validate accepts every Settings.
 func (Settings) Validate() error { return nil }
 
-// Checked is the output of Job for one Chunk: its verdicts and their
-// output, already written in the run's format, so that whoever prints it
-// (the local pool or a cluster submitter) only copies bytes.
+// Checked is the output of Job for one Chunk: its verdicts and, rendered
+// in the run's format, their output lines, so that the ordered writer of a
+// local run only copies bytes. Only the verdicts travel (one byte a
+// line): a cluster submitter gets Text from Render, the same lines the
+// job writes locally.
 type Checked struct {
 	Verdicts
-	Text []byte `json:"text"` // the output lines of the chunk (see AppendResults)
+	Text []byte `json:"-"` // the output lines of the chunk (see AppendResults)
 
 	buf *[]byte // Text's memory, from textPool
+}
+
+// Render fills in c.Text, for chunk ch with settings s, when c came
+// without it (from a cluster worker); otherwise it does nothing.
+func (c *Checked) Render(ch Chunk, s Settings) {
+	if c.Text == nil {
+		c.Text = AppendResults(nil, ch, c.Verdicts, Format(s))
+	}
 }
 
 // textPool holds output buffers for reuse: a run of millions of numbers
@@ -113,7 +123,7 @@ func (RangeSettings) Validate() error { return nil }
 // Sieved is the output of RangeJob for one Span.
 type Sieved struct {
 	Count uint64 `json:"count"`          // primes in the span
-	Text  []byte `json:"text,omitempty"` // the primes, one per line, unless counting
+	Text  string `json:"text,omitempty"` // the primes, one per line, unless counting
 }
 
 // RangeJob sieves one Span: it counts its primes and, unless
@@ -129,7 +139,7 @@ var RangeJob = &engine.Def[RangeSettings, Span, Sieved]{
 			if err != nil || s.Count {
 				return Sieved{Count: r.Count}, err
 			}
-			return Sieved{Count: r.Count, Text: AppendPrimes(nil, r.Primes, s.JSON)}, nil
+			return Sieved{Count: r.Count, Text: string(AppendPrimes(nil, r.Primes, s.JSON))}, nil
 		}, nil
 	},
 }

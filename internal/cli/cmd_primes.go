@@ -132,6 +132,7 @@ func runPrimes(ctx context.Context, g *Globals, o primesOptions, args []string) 
 				return nil
 			}
 			defer r.Out.Release()
+			r.Out.Render(r.In, settings) // the lines of a chunk checked on a worker
 			out := r.Out
 			if g.HaltOnError {
 				var bad prime.LineError
@@ -301,7 +302,7 @@ func runPrimeRange(ctx context.Context, g *Globals, o primesOptions) error {
 				return nil
 			}
 			count += r.Out.Count
-			_, err := g.Stdout.Write(r.Out.Text)
+			_, err := io.WriteString(g.Stdout, r.Out.Text)
 			return err
 		},
 	})
