@@ -78,17 +78,24 @@ func Dial(ctx context.Context, url string, cfg Config, opts ...nats.Option) (*Cl
 		return nil, fmt.Errorf("cluster: connect to %s: %w", Redact(url), err)
 	}
 	c.nc = nc
-	js, err := ensure(ctx, nc, cfg)
+	// A broker that has just started (a cluster electing its leader) may
+	// not serve JetStream yet: try for a while.
+	deadline := time.Now().Add(min(cfg.BrokerTimeout, 30*time.Second))
+	for {
+		c.js, err = ensure(ctx, nc, cfg)
+		if err == nil {
+			err = c.watch.start(ctx)
+		}
+		if err == nil || ctx.Err() != nil || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
 	if err != nil {
 		nc.Close()
 		return nil, err
 	}
-	c.js = js
-	if err := c.watch.start(ctx); err != nil {
-		nc.Close()
-		return nil, err
-	}
-	cons, err := js.OrderedConsumer(ctx, cfg.ResultStream, jetstream.OrderedConsumerConfig{
+	cons, err := c.js.OrderedConsumer(ctx, cfg.ResultStream, jetstream.OrderedConsumerConfig{
 		FilterSubjects: []string{cfg.resultSubject(c.run, ">")},
 	})
 	if err != nil {
@@ -303,13 +310,27 @@ func (c *Client) Close() error {
 // consumer: zero means no worker is listening right now, and tasks will
 // queue until one starts.
 func (c *Client) Waiting(ctx context.Context) (int, error) {
+	q, err := c.Queue(ctx)
+	return q.Waiting, err
+}
+
+// QueueInfo is the state of the shared work queue, over all runs.
+type QueueInfo struct {
+	Waiting  int    // pull requests open: free worker slots asking for tasks
+	InFlight int    // tasks a worker holds and has not finished
+	Queued   uint64 // tasks no worker has taken yet
+}
+
+// Queue returns the state of the shared work queue, from the consumer's
+// own numbers.
+func (c *Client) Queue(ctx context.Context) (QueueInfo, error) {
 	cons, err := c.js.Consumer(ctx, c.cfg.Stream, c.cfg.Consumer)
 	if err != nil {
-		return 0, fmt.Errorf("cluster: consumer %s: %w", c.cfg.Consumer, err)
+		return QueueInfo{}, fmt.Errorf("cluster: consumer %s: %w", c.cfg.Consumer, err)
 	}
 	info, err := cons.Info(ctx)
 	if err != nil {
-		return 0, fmt.Errorf("cluster: consumer %s: %w", c.cfg.Consumer, err)
+		return QueueInfo{}, fmt.Errorf("cluster: consumer %s: %w", c.cfg.Consumer, err)
 	}
-	return info.NumWaiting, nil
+	return QueueInfo{Waiting: info.NumWaiting, InFlight: info.NumAckPending, Queued: info.NumPending}, nil
 }

@@ -46,6 +46,9 @@ type Config struct {
 	// Retention is how long tasks and results are kept at most. Default
 	// 24h.
 	Retention time.Duration
+	// Replicas is how many servers keep a copy of each stream. Zero means
+	// 3 when the broker is part of a cluster of 3 or more servers, else 1.
+	Replicas int
 }
 
 func (c Config) withDefaults() Config {

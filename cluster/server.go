@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
@@ -51,6 +52,21 @@ type ServerConfig struct {
 	// clients then connect with tls://. TLSCA, when set, also requires
 	// every client to present a certificate signed by it.
 	TLSCert, TLSKey, TLSCA string
+	// Name names this server; servers of one cluster need different
+	// names. Default: chosen by NATS.
+	Name string
+	// ClusterListen, when set, is host:port where this server meets the
+	// other servers of a NATS cluster (the routes), so that several
+	// brokers form one JetStream cluster and streams are replicated.
+	ClusterListen string
+	// ClusterName names the cluster; every server of it uses the same.
+	// Default "fanout".
+	ClusterName string
+	// Routes are the other servers' ClusterListen addresses, as
+	// nats-route://host:port. Routes are not authenticated unless a
+	// ConfigFile says how: keep the cluster port on a private network.
+	Routes []string
+
 	// AllowNoAuth lets the server listen on an address other than loopback
 	// without any authentication. Without it, StartServer refuses with
 	// ErrNoAuth: whoever reaches such a port could read every task and
@@ -131,6 +147,24 @@ func StartServer(ctx context.Context, cfg ServerConfig) (*Server, error) {
 	}
 	srv.unlock = unlock
 	opts.Host, opts.Port = host, port
+	if cfg.Name != "" {
+		opts.ServerName = cfg.Name
+	}
+	if cfg.ClusterListen != "" {
+		h, p, err := net.SplitHostPort(cfg.ClusterListen)
+		if err != nil {
+			srv.release()
+			return nil, fmt.Errorf("cluster: cluster address %q: %w", cfg.ClusterListen, err)
+		}
+		cp, err := strconv.Atoi(p)
+		if err != nil {
+			srv.release()
+			return nil, fmt.Errorf("cluster: cluster port %q: %w", p, err)
+		}
+		opts.Cluster.Host, opts.Cluster.Port = h, cp
+		opts.Cluster.Name = cmp.Or(cfg.ClusterName, "fanout")
+		opts.Routes = server.RoutesFromStr(strings.Join(cfg.Routes, ","))
+	}
 	opts.JetStream = true
 	opts.StoreDir = store
 	opts.SyncAlways = cfg.SyncAlways

@@ -24,6 +24,13 @@ func ensure(ctx context.Context, nc *nats.Conn, cfg Config) (jetstream.JetStream
 	if err != nil {
 		return nil, fmt.Errorf("cluster: jetstream: %w", err)
 	}
+	replicas := cfg.Replicas
+	if replicas <= 0 {
+		replicas = 1
+		if nc.ConnectedClusterName() != "" && len(nc.Servers()) >= 3 {
+			replicas = 3
+		}
+	}
 	streams := []jetstream.StreamConfig{{
 		Name:       cfg.Stream,
 		Subjects:   []string{cfg.Subject + ".task.>"},
@@ -32,6 +39,7 @@ func ensure(ctx context.Context, nc *nats.Conn, cfg Config) (jetstream.JetStream
 		MaxAge:     cfg.Retention,
 		Discard:    jetstream.DiscardNew,
 		Duplicates: dedupeWindow,
+		Replicas:   replicas,
 	}, {
 		Name:       cfg.ResultStream,
 		Subjects:   []string{cfg.Subject + ".result.>"},
@@ -40,6 +48,7 @@ func ensure(ctx context.Context, nc *nats.Conn, cfg Config) (jetstream.JetStream
 		MaxAge:     cfg.Retention,
 		Discard:    jetstream.DiscardOld,
 		Duplicates: dedupeWindow,
+		Replicas:   replicas,
 	}}
 	for _, sc := range streams {
 		if _, err := js.Stream(ctx, sc.Name); errors.Is(err, jetstream.ErrStreamNotFound) {
@@ -60,6 +69,7 @@ func ensure(ctx context.Context, nc *nats.Conn, cfg Config) (jetstream.JetStream
 		AckWait:       cfg.AckWait,
 		MaxDeliver:    cfg.MaxDeliver,
 		FilterSubject: cfg.Subject + ".task.>",
+		Replicas:      replicas,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("cluster: create consumer %s: %w", cfg.Consumer, err)

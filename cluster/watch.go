@@ -58,6 +58,9 @@ func (w *watchdog) start(ctx context.Context) error {
 		}
 		w.created[name] = s.CachedInfo().Created
 	}
+	if w.started {
+		return nil
+	}
 	w.started = true
 	go w.loop()
 	return nil

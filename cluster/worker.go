@@ -42,12 +42,9 @@ type Worker struct {
 // or the error that kept it from starting.
 func (w *Worker) Serve(ctx context.Context, nc *nats.Conn) error {
 	cfg := w.Config.withDefaults()
-	js, err := ensure(ctx, nc, cfg)
+	js, err := jetstream.New(nc) // the streams are made, or found, by the first pull
 	if err != nil {
-		if ctx.Err() != nil {
-			return nil
-		}
-		return err
+		return fmt.Errorf("cluster: jetstream: %w", err)
 	}
 	p := &puller{js: js, nc: nc, cfg: cfg, logf: w.Logf}
 	// Tasks handed back when stopping are naked only once no slot of this
@@ -107,7 +104,7 @@ func (h *handBack) nakAll() {
 }
 
 // puller pulls one task at a time for a slot, and makes the streams and
-// the consumer anew when they are gone.
+// the consumer when they are missing (at the start, or deleted since).
 type puller struct {
 	js   jetstream.JetStream
 	nc   *nats.Conn

@@ -112,30 +112,69 @@ func (p *proc) kill9() {
 	<-p.done
 }
 
-// faultCluster is a broker on a fixed address and store, and its workers.
+// faultCluster is one broker, or a cluster of them, each on a fixed
+// address and store, and the workers.
 type faultCluster struct {
 	t       *testing.T
-	addr    string
-	store   string
-	broker  *proc
+	addrs   []string // client addresses, one per broker
+	routes  []string // cluster addresses, when more than one broker
+	stores  []string
+	brokers []*proc
+	broker  *proc // the first
 	workers []*proc
 }
 
-func newFaultCluster(t *testing.T, workers int) *faultCluster {
+func newFaultCluster(t *testing.T, brokers, workers int) *faultCluster {
 	t.Helper()
-	c := &faultCluster{t: t, addr: freeAddr(t), store: t.TempDir()}
-	c.startBroker()
+	c := &faultCluster{t: t}
+	for range brokers {
+		c.addrs = append(c.addrs, freeAddr(t))
+		c.stores = append(c.stores, t.TempDir())
+		if brokers > 1 {
+			c.routes = append(c.routes, freeAddr(t))
+		}
+	}
+	c.brokers = make([]*proc, brokers)
+	for i := range brokers {
+		c.startNode(i)
+	}
+	for _, a := range c.addrs {
+		waitListen(t, a)
+	}
+	c.broker = c.brokers[0]
 	for range workers {
 		c.workers = append(c.workers, startProc(t, "worker", "-j", "1", "--nats", c.url()))
 	}
 	return c
 }
 
-func (c *faultCluster) url() string { return "nats://" + c.addr }
+// url lists every broker, for clients to fail over.
+func (c *faultCluster) url() string {
+	var urls []string
+	for _, a := range c.addrs {
+		urls = append(urls, "nats://"+a)
+	}
+	return strings.Join(urls, ",")
+}
+
+func (c *faultCluster) startNode(i int) {
+	args := []string{"broker", "-q", "--listen", c.addrs[i], "--store", c.stores[i]}
+	if len(c.routes) > 0 {
+		var others []string
+		for j, r := range c.routes {
+			if j != i {
+				others = append(others, "nats-route://"+r)
+			}
+		}
+		args = append(args, "--name", fmt.Sprintf("node%d", i), "--cluster-listen", c.routes[i], "--routes", strings.Join(others, ","))
+	}
+	c.brokers[i] = startProc(c.t, args...)
+}
 
 func (c *faultCluster) startBroker() {
-	c.broker = startProc(c.t, "broker", "-q", "--listen", c.addr, "--store", c.store)
-	waitListen(c.t, c.addr)
+	c.startNode(0)
+	c.broker = c.brokers[0]
+	waitListen(c.t, c.addrs[0])
 }
 
 // submit runs the batch through the cluster and returns its output, its
@@ -200,6 +239,7 @@ func compare(t *testing.T, name, got, want string) {
 
 type faultCase struct {
 	name    string
+	brokers int // 1 when zero
 	workers int
 	// inject applies the fault once the batch is under way, after delay.
 	inject func(t *testing.T, c *faultCluster)
@@ -223,6 +263,9 @@ var faultCases = []faultCase{
 		c.broker.kill9()
 		time.Sleep(time.Second)
 		c.startBroker()
+	}},
+	{name: "one node of a 3-node broker cluster kill -9", brokers: 3, workers: 2, inject: func(t *testing.T, c *faultCluster) {
+		c.brokers[1].kill9()
 	}},
 	{name: "task stream deleted", workers: 2, wantFail: "deleted", inject: func(t *testing.T, c *faultCluster) {
 		nc, err := nats.Connect(c.url())
@@ -249,7 +292,7 @@ func TestFaults(t *testing.T) {
 	for _, fc := range faultCases {
 		t.Run(fc.name, func(t *testing.T) {
 			for run := range faultRuns() {
-				c := newFaultCluster(t, fc.workers)
+				c := newFaultCluster(t, max(fc.brokers, 1), fc.workers)
 				delay := max(localTook/3, 300*time.Millisecond)
 				injected := make(chan struct{})
 				go func() {

@@ -137,6 +137,10 @@ type brokerOptions struct {
 	TLSCert, TLSKey string
 	TLSCA           string
 	InsecureNoAuth  bool
+	Name            string
+	ClusterListen   string
+	ClusterName     string
+	Routes          []string
 }
 
 func (o *brokerOptions) AddFlags(f *pflag.FlagSet) {
@@ -150,6 +154,10 @@ func (o *brokerOptions) AddFlags(f *pflag.FlagSet) {
 	f.StringVar(&o.TLSKey, "tls-key", "", "the key of --tls-cert (PEM)")
 	f.StringVar(&o.TLSCA, "tls-ca", "", "require client certificates signed by this CA (PEM)")
 	f.BoolVar(&o.InsecureNoAuth, "insecure-no-auth", false, "allow listening on an address other than loopback with no authentication")
+	f.StringVar(&o.Name, "name", "", "this broker's name; the brokers of one cluster need different names")
+	f.StringVar(&o.ClusterListen, "cluster-listen", "", "host:port where this broker meets the others of a cluster (streams are then kept on 3 of them)")
+	f.StringVar(&o.ClusterName, "cluster-name", "fanout", "the cluster's name, the same on every broker of it")
+	f.StringSliceVar(&o.Routes, "routes", nil, "the other brokers' --cluster-listen addresses, as nats-route://host:port, comma-separated")
 }
 
 // defaultStore is the broker's store folder when --store is not given: in
@@ -198,7 +206,8 @@ at a cost in throughput).`,
 				}
 			}
 			cfg := cluster.ServerConfig{Listen: o.Listen, StoreDir: store, SyncAlways: o.SyncAlways,
-				ConfigFile: o.ConfigFile, TLSCert: o.TLSCert, TLSKey: o.TLSKey, TLSCA: o.TLSCA, AllowNoAuth: o.InsecureNoAuth}
+				ConfigFile: o.ConfigFile, TLSCert: o.TLSCert, TLSKey: o.TLSKey, TLSCA: o.TLSCA, AllowNoAuth: o.InsecureNoAuth,
+				Name: o.Name, ClusterListen: o.ClusterListen, ClusterName: o.ClusterName, Routes: o.Routes}
 			var err error
 			if o.TokenFile != "" {
 				if cfg.Token, err = readToken(o.TokenFile); err != nil {

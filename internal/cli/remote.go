@@ -53,9 +53,11 @@ func bind[S engine.Settings, In, Out any](ctx context.Context, g *Globals, d *en
 				}
 			}
 			wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-			n, err := c.Waiting(wctx)
+			q, err := c.Queue(wctx)
 			cancel()
-			if err == nil && n == 0 {
+			// No slot asks for tasks, and (after the start) none is
+			// running one while tasks wait.
+			if err == nil && q.Waiting == 0 && (first || q.InFlight == 0 && q.Queued > 0) {
 				g.Warnf("fanout: no worker is listening on %s; tasks wait until one starts ('fanout worker --nats URL')", redact(g.NATS))
 			}
 		}
