@@ -46,16 +46,19 @@ func (w *Worker) Serve(ctx context.Context, nc *nats.Conn) error {
 	if err != nil {
 		return fmt.Errorf("cluster: jetstream: %w", err)
 	}
-	p := &puller{js: js, nc: nc, cfg: cfg, logf: w.Logf}
+	slots := w.Workers
+	if slots <= 0 {
+		slots = engine.Options{}.DefaultWorkers()
+	}
+	p, err := newPuller(js, nc, cfg, slots, w.Logf)
+	if err != nil {
+		return err
+	}
 	// Tasks handed back when stopping are naked only once no slot of this
 	// worker has a pull open, so that they go to another worker and not to
 	// one of this one's lapsing pull requests.
 	var handBack handBack
 	jobs := &builtJobs{reg: w.Jobs}
-	slots := w.Workers
-	if slots <= 0 {
-		slots = engine.Options{}.DefaultWorkers()
-	}
 	var mu sync.Mutex // OnTask, one call at a time
 	var wg sync.WaitGroup
 	for range slots {
@@ -75,6 +78,7 @@ func (w *Worker) Serve(ctx context.Context, nc *nats.Conn) error {
 		})
 	}
 	wg.Wait()
+	p.close(&handBack)
 	handBack.nakAll()
 	// Acks and naks are plain publishes: make sure they left before the
 	// caller closes the connection.
@@ -85,10 +89,10 @@ func (w *Worker) Serve(ctx context.Context, nc *nats.Conn) error {
 // handBack holds the tasks a stopping worker gives back.
 type handBack struct {
 	mu   sync.Mutex
-	msgs []jetstream.Msg
+	msgs []task
 }
 
-func (h *handBack) add(m jetstream.Msg) {
+func (h *handBack) add(m task) {
 	h.mu.Lock()
 	h.msgs = append(h.msgs, m)
 	h.mu.Unlock()
@@ -103,83 +107,173 @@ func (h *handBack) nakAll() {
 	h.msgs = nil
 }
 
-// puller pulls one task at a time for a slot, and makes the streams and
-// the consumer when they are missing (at the start, or deleted since).
+// puller pulls tasks for the slots of a worker: each free slot sends one
+// pull request for one task to the shared consumer, and the tasks come to
+// one inbox of the worker's, so that a worker never holds more tasks than
+// it has free slots, and a pull costs one message, not a subscription.
 type puller struct {
 	js   jetstream.JetStream
 	nc   *nats.Conn
 	cfg  Config
 	logf func(string, ...any)
 
+	inbox string
+	sub   *nats.Subscription
+	in    chan *nats.Msg
+
 	mu      sync.Mutex
-	cons    jetstream.Consumer
+	ready   bool   // the streams and the consumer are known to exist
 	trouble string // the last trouble logged, "" when all is well
 }
 
-// pullWait is how long one pull waits for a task; a worker that stops
-// waits for its slots' pulls at most this long.
-const pullWait = time.Second
+// pullExpires is how long one pull request waits for a task on the
+// server; a request that gets no answer in pullExpires+pullGrace is taken
+// as lost (a broker restart) and sent again.
+const (
+	pullExpires = 3 * time.Second
+	pullGrace   = 2 * time.Second
+)
 
-// next returns a task, or false after a pause when there is none or the
-// broker is away.
-func (p *puller) next(ctx context.Context, back *handBack) (jetstream.Msg, bool) {
-	cons, err := p.consumer(ctx)
-	if err == nil {
-		var m jetstream.Msg
-		m, err = cons.Next(jetstream.FetchMaxWait(pullWait))
-		if err == nil {
-			if ctx.Err() != nil {
-				back.add(m) // stopping: another worker runs it
-				return nil, false
-			}
-			p.ok()
-			return m, true
-		}
-		if errors.Is(err, nats.ErrTimeout) || errors.Is(err, jetstream.ErrNoMessages) {
-			p.ok()
-			return nil, false
-		}
-		if errors.Is(err, jetstream.ErrConsumerNotFound) || errors.Is(err, jetstream.ErrConsumerDeleted) ||
-			errors.Is(err, jetstream.ErrStreamNotFound) || errors.Is(err, nats.ErrNoResponders) {
-			p.reset()
-		}
+func newPuller(js jetstream.JetStream, nc *nats.Conn, cfg Config, slots int, logf func(string, ...any)) (*puller, error) {
+	p := &puller{js: js, nc: nc, cfg: cfg, logf: logf, inbox: nats.NewInbox(), in: make(chan *nats.Msg, 8*slots+16)}
+	sub, err := nc.ChanSubscribe(p.inbox, p.in)
+	if err != nil {
+		return nil, fmt.Errorf("cluster: subscribe for tasks: %w", err)
 	}
-	if ctx.Err() == nil {
-		p.report(err)
-		select {
-		case <-time.After(250 * time.Millisecond):
-		case <-ctx.Done():
-		}
-	}
-	return nil, false
+	p.sub = sub
+	return p, nil
 }
 
-// consumer returns the shared consumer, making the streams and it anew
-// when they are gone.
-func (p *puller) consumer(ctx context.Context) (jetstream.Consumer, error) {
+// close stops taking tasks and hands back those that arrived unasked.
+func (p *puller) close(back *handBack) {
+	_ = p.sub.Unsubscribe()
+	for {
+		select {
+		case m := <-p.in:
+			if m.Header.Get("Status") == "" {
+				back.add(rawTask{m, p.nc})
+			}
+		default:
+			return
+		}
+	}
+}
+
+// next returns a task for a free slot, or false after a pause when there
+// is none or the broker is away.
+func (p *puller) next(ctx context.Context, back *handBack) (task, bool) {
+	// A task of an earlier request taken as lost may be here already.
+	select {
+	case m := <-p.in:
+		if t, ok := p.take(ctx, m, back); ok {
+			return t, true
+		}
+	default:
+	}
+	if err := p.ensure(ctx); err != nil {
+		p.pause(ctx, err)
+		return nil, false
+	}
+	req := fmt.Appendf(nil, `{"batch":1,"expires":%d}`, pullExpires.Nanoseconds())
+	subject := fmt.Sprintf("$JS.API.CONSUMER.MSG.NEXT.%s.%s", p.cfg.Stream, p.cfg.Consumer)
+	if err := p.nc.PublishRequest(subject, p.inbox, req); err != nil {
+		p.pause(ctx, fmt.Errorf("pull a task: %w", err))
+		return nil, false
+	}
+	lost := time.NewTimer(pullExpires + pullGrace)
+	defer lost.Stop()
+	select {
+	case m := <-p.in:
+		return p.take(ctx, m, back)
+	case <-lost.C:
+		return nil, false
+	case <-ctx.Done():
+		return nil, false
+	}
+}
+
+// take turns what came to the inbox into a task; a status message (the
+// request expired, the consumer is gone, no responders) is none.
+func (p *puller) take(ctx context.Context, m *nats.Msg, back *handBack) (task, bool) {
+	switch status := m.Header.Get("Status"); status {
+	case "":
+	case "408", "404": // the request expired without a task
+		p.ok()
+		return nil, false
+	default: // 409: the consumer was deleted or changed leader; 503: no JetStream
+		p.reset()
+		p.pause(ctx, fmt.Errorf("pull a task: %s %s", status, m.Header.Get("Description")))
+		return nil, false
+	}
+	t := rawTask{m, p.nc}
+	if ctx.Err() != nil {
+		back.add(t) // stopping: another worker runs it
+		return nil, false
+	}
+	p.ok()
+	return t, true
+}
+
+// ensure makes the streams and the consumer when they are not known to
+// exist (at the start, and after they were found gone).
+func (p *puller) ensure(ctx context.Context) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.cons != nil {
-		return p.cons, nil
+	if p.ready {
+		return nil
 	}
 	cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	if _, err := ensure(cctx, p.nc, p.cfg); err != nil {
-		return nil, err
+		return err
 	}
-	cons, err := p.js.Consumer(cctx, p.cfg.Stream, p.cfg.Consumer)
-	if err != nil {
-		return nil, fmt.Errorf("cluster: consumer %s: %w", p.cfg.Consumer, err)
-	}
-	p.cons = cons
-	return cons, nil
+	p.ready = true
+	return nil
 }
 
 func (p *puller) reset() {
 	p.mu.Lock()
-	p.cons = nil
+	p.ready = false
 	p.mu.Unlock()
 }
+
+// pause reports err and waits a moment, unless the worker is stopping.
+func (p *puller) pause(ctx context.Context, err error) {
+	if ctx.Err() != nil {
+		return
+	}
+	p.report(err)
+	select {
+	case <-time.After(250 * time.Millisecond):
+	case <-ctx.Done():
+	}
+}
+
+// task is a task message as a worker handles it.
+type task interface {
+	Subject() string
+	Headers() nats.Header
+	Data() []byte
+	Ack() error
+	Nak() error
+	Term() error
+	InProgress() error
+}
+
+// rawTask is a task message pulled by hand: its acknowledgements are
+// messages to its reply subject, as JetStream defines them.
+type rawTask struct {
+	m  *nats.Msg
+	nc *nats.Conn
+}
+
+func (t rawTask) Subject() string      { return t.m.Subject }
+func (t rawTask) Headers() nats.Header { return t.m.Header }
+func (t rawTask) Data() []byte         { return t.m.Data }
+func (t rawTask) Ack() error           { return t.nc.Publish(t.m.Reply, []byte("+ACK")) }
+func (t rawTask) Nak() error           { return t.nc.Publish(t.m.Reply, []byte("-NAK")) }
+func (t rawTask) Term() error          { return t.nc.Publish(t.m.Reply, []byte("+TERM")) }
+func (t rawTask) InProgress() error    { return t.nc.Publish(t.m.Reply, []byte("+WPI")) }
 
 // report logs err once, until it changes or all is well again.
 func (p *puller) report(err error) {
@@ -203,7 +297,7 @@ func (p *puller) ok() {
 
 // handle runs one task, stores its result and only then acknowledges the
 // task; it returns the job's name and the job's error, for OnTask.
-func (w *Worker) handle(ctx context.Context, p *puller, jobs *builtJobs, m jetstream.Msg, back *handBack) (string, error) {
+func (w *Worker) handle(ctx context.Context, p *puller, jobs *builtJobs, m task, back *handBack) (string, error) {
 	job := jobOf(m.Subject(), p.cfg)
 	h := m.Headers()
 	reply := h.Get(hdrReply)
@@ -286,7 +380,7 @@ func storeResult(ctx context.Context, p *puller, reply, token string, out []byte
 			}
 			if errors.Is(err, nats.ErrNoResponders) || errors.Is(err, jetstream.ErrNoStreamResponse) {
 				p.reset() // the result stream may be gone: make it anew
-				_, _ = p.consumer(ctx)
+				_ = p.ensure(ctx)
 			}
 			p.report(fmt.Errorf("store a result: %w", err))
 			select {

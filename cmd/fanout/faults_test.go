@@ -145,7 +145,39 @@ func newFaultCluster(t *testing.T, brokers, workers int) *faultCluster {
 	for range workers {
 		c.workers = append(c.workers, startProc(t, "worker", "-j", "1", "--nats", c.url()))
 	}
+	if brokers > 1 {
+		c.waitReplicated()
+	}
 	return c
+}
+
+// waitReplicated waits until the workers have made the streams, kept on
+// three nodes: the cluster has formed.
+func (c *faultCluster) waitReplicated() {
+	c.t.Helper()
+	nc, err := nats.Connect(c.url())
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer nc.Close()
+	js, _ := jetstream.New(nc)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		s, err := js.Stream(ctx, "FANOUT")
+		var info *jetstream.StreamInfo
+		if err == nil {
+			info, err = s.Info(ctx)
+		}
+		cancel()
+		if err == nil && info.Config.Replicas == 3 && info.Cluster != nil && len(info.Cluster.Replicas) == 2 {
+			return
+		}
+		if time.Now().After(deadline) {
+			c.t.Fatalf("the 3-node cluster did not hold a replicated stream within 30s: %v", err)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 }
 
 // url lists every broker, for clients to fail over.

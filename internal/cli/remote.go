@@ -40,25 +40,38 @@ func bind[S engine.Settings, In, Out any](ctx context.Context, g *Globals, d *en
 	}
 	// While no worker listens, say so at once and every noWorkerHint.
 	quit, hinted := make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(hinted)
-		hint := time.NewTicker(noWorkerHint)
-		defer hint.Stop()
-		for first := true; ; first = false {
-			if !first {
+	noWorker := func() bool {
+		// No slot asks for tasks, none runs one, and, a moment later,
+		// still none: a worker's slots ask anew every second.
+		for i := range 2 {
+			if i > 0 {
 				select {
 				case <-quit:
-					return
-				case <-hint.C:
+					return false
+				case <-time.After(1500 * time.Millisecond):
 				}
 			}
 			wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 			q, err := c.Queue(wctx)
 			cancel()
-			// No slot asks for tasks, and (after the start) none is
-			// running one while tasks wait.
-			if err == nil && q.Waiting == 0 && (first || q.InFlight == 0 && q.Queued > 0) {
+			if err != nil || q.Waiting > 0 || q.InFlight > 0 {
+				return false
+			}
+		}
+		return true
+	}
+	go func() {
+		defer close(hinted)
+		hint := time.NewTicker(noWorkerHint)
+		defer hint.Stop()
+		for {
+			if noWorker() {
 				g.Warnf("fanout: no worker is listening on %s; tasks wait until one starts ('fanout worker --nats URL')", redact(g.NATS))
+			}
+			select {
+			case <-quit:
+				return
+			case <-hint.C:
 			}
 		}
 	}()
