@@ -13,10 +13,16 @@ import (
 type Settings struct {
 	JSON       bool `json:"json,omitempty"`        // one JSON object per line instead of text
 	PrimesOnly bool `json:"primes_only,omitempty"` // only the primes, as bare numbers (or objects)
+	// NoText leaves Checked.Text empty: whoever receives the verdicts
+	// writes the lines with Checked.Render, as a cluster submitter does
+	// (only the verdicts travel, so the worker need not write them).
+	NoText bool `json:"no_text,omitempty"`
 }
 
 // Validate accepts every Settings.
 func (Settings) Validate() error { return nil }
+
+func (s Settings) format() Format { return Format{JSON: s.JSON, PrimesOnly: s.PrimesOnly} }
 
 // Checked is the output of Job for one Chunk: its verdicts and, rendered
 // in the run's format, their output lines, so that the ordered writer of a
@@ -34,7 +40,7 @@ type Checked struct {
 // without it (from a cluster worker); otherwise it does nothing.
 func (c *Checked) Render(ch Chunk, s Settings) {
 	if c.Text == nil {
-		c.Text = AppendResults(nil, ch, c.Verdicts, Format(s))
+		c.Text = AppendResults(nil, ch, c.Verdicts, s.format())
 	}
 }
 
@@ -59,7 +65,13 @@ var Job = &engine.Def[Settings, Chunk, Checked]{
 	Name:    "primes",
 	Version: 1,
 	New: func(s Settings) (engine.Func[Chunk, Checked], error) {
-		f := Format(s)
+		f := s.format()
+		if s.NoText {
+			return func(ctx context.Context, c Chunk) (Checked, error) {
+				v, err := Check(ctx, c)
+				return Checked{Verdicts: v}, err
+			}, nil
+		}
 		return func(ctx context.Context, c Chunk) (Checked, error) {
 			buf := textPool.Get().(*[]byte)
 			v, text, err := CheckAppend(ctx, c, f, (*buf)[:0])
@@ -94,7 +106,7 @@ func Cut(c Chunk, out Checked, s Settings) (Checked, LineError, bool) {
 			v.Numbers++
 		}
 	}
-	return Checked{Verdicts: v, Text: AppendResults(nil, part, v, Format(s))}, bad, true
+	return Checked{Verdicts: v, Text: AppendResults(nil, part, v, s.format())}, bad, true
 }
 
 // lineOffset returns the byte offset of line i (from 0) of text.

@@ -18,6 +18,7 @@ const ChunkBytes = 64 << 10
 type Reader struct {
 	src    io.Reader
 	source string
+	size   int // bytes a chunk aims at
 	buf    []byte
 	r, w   int  // unread bytes are buf[r:w]
 	eof    bool // src is exhausted
@@ -27,13 +28,21 @@ type Reader struct {
 
 // NewReader returns a Reader of src; source names it in error lines.
 func NewReader(src io.Reader, source string) *Reader {
-	return &Reader{src: src, source: source, buf: make([]byte, 2*ChunkBytes), line: 1}
+	return NewReaderSize(src, source, ChunkBytes)
+}
+
+// NewReaderSize is NewReader with chunks of about size bytes (at least
+// ChunkBytes): bigger chunks spread the cost of a task over more numbers,
+// as on a cluster, where each task is a message.
+func NewReaderSize(src io.Reader, source string, size int) *Reader {
+	size = max(size, ChunkBytes)
+	return &Reader{src: src, source: source, size: size, buf: make([]byte, 2*size), line: 1}
 }
 
 // Err returns the first read error, once All's sequence has ended.
 func (r *Reader) Err() error { return r.err }
 
-// All yields the input as Chunks of whole lines, about ChunkBytes each. A
+// All yields the input as Chunks of whole lines, about the Reader's size each. A
 // line longer than ChunkBytes is not kept: it comes as a Chunk of its own
 // whose Text holds its start and whose Long holds its length. A read error
 // ends the sequence and is kept for Err.
@@ -53,11 +62,11 @@ func (r *Reader) All() iter.Seq[Chunk] {
 // producer) leaves whole lines to work on: they are answered now instead
 // of when the chunk is full.
 func (r *Reader) fill() {
-	if r.r > 0 && r.w-r.r < ChunkBytes {
+	if r.r > 0 && r.w-r.r < r.size {
 		r.w = copy(r.buf, r.buf[r.r:r.w])
 		r.r = 0
 	}
-	for !r.eof && r.w-r.r < ChunkBytes {
+	for !r.eof && r.w-r.r < r.size {
 		n, err := r.src.Read(r.buf[r.w:])
 		r.w += n
 		if errors.Is(err, io.EOF) {
@@ -85,9 +94,9 @@ func (r *Reader) next() (Chunk, bool) {
 	if len(data) == 0 {
 		return Chunk{}, false
 	}
-	window := data[:min(len(data), ChunkBytes)]
+	window := data[:min(len(data), r.size)]
 	cut := bytes.LastIndexByte(window, '\n') + 1
-	if cut == 0 && r.eof && len(data) <= ChunkBytes {
+	if cut == 0 && r.eof && len(data) <= r.size {
 		cut = len(data) // the last line, without its '\n'
 	}
 	if cut == 0 {

@@ -280,6 +280,9 @@ type faultCase struct {
 	wantFail string
 	// extra is time the fault itself takes (a worker stopped for 12s).
 	extra time.Duration
+	// now: inject at once rather than a third of the way in (the fault
+	// waits for its moment itself).
+	now bool
 }
 
 var faultCases = []faultCase{
@@ -299,7 +302,7 @@ var faultCases = []faultCase{
 	{name: "one node of a 3-node broker cluster kill -9", brokers: 3, workers: 2, inject: func(t *testing.T, c *faultCluster) {
 		c.brokers[1].kill9()
 	}},
-	{name: "task stream deleted", workers: 2, wantFail: "deleted", inject: func(t *testing.T, c *faultCluster) {
+	{name: "task stream deleted", workers: 2, wantFail: "deleted", now: true, inject: func(t *testing.T, c *faultCluster) {
 		nc, err := nats.Connect(c.url())
 		if err != nil {
 			t.Error(err)
@@ -307,8 +310,21 @@ var faultCases = []faultCase{
 		}
 		defer nc.Close()
 		js, _ := jetstream.New(nc)
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()
+		for { // while tasks wait in it
+			s, err := js.Stream(ctx, "FANOUT")
+			if err == nil {
+				if info, err := s.Info(ctx); err == nil && info.State.Msgs >= 4 {
+					break
+				}
+			}
+			if ctx.Err() != nil {
+				t.Error("no tasks ever waited in the stream")
+				return
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
 		if err := js.DeleteStream(ctx, "FANOUT"); err != nil {
 			t.Errorf("delete stream: %v", err)
 		}
@@ -329,7 +345,9 @@ func TestFaults(t *testing.T) {
 				injected := make(chan struct{})
 				go func() {
 					defer close(injected)
-					time.Sleep(delay)
+					if !fc.now {
+						time.Sleep(delay)
+					}
 					fc.inject(t, c)
 				}()
 				limit := 3*localTook + 2*recoverWithin + 30*time.Second

@@ -104,7 +104,12 @@ func runPrimes(ctx context.Context, g *Globals, o primesOptions, args []string) 
 	}
 	defer closeAll()
 
+	if g.NATS != "" {
+		in.chunk = remoteChunkBytes
+	}
 	settings := prime.Settings{JSON: g.JSON, PrimesOnly: o.PrimesOnly}
+	// On a cluster only verdicts travel: this process writes the lines.
+	settings.NoText = g.NATS != ""
 	job, doneRemote, err := bind(ctx, g, prime.Job, settings)
 	if err != nil {
 		return err
@@ -170,6 +175,11 @@ func runPrimes(ctx context.Context, g *Globals, o primesOptions, args []string) 
 	return err
 }
 
+// remoteChunkBytes is the size of a chunk of numbers sent to a cluster
+// worker: each task costs the broker two stored messages, so a task
+// carries about 25,000 numbers (well under the 1 MB message limit).
+const remoteChunkBytes = 512 << 10
+
 var errHaltedOnBadLine = errors.New("halted at the first bad line (--halt-on-error)")
 
 // lineName names a line in error messages: "line 7" on stdin,
@@ -190,6 +200,7 @@ func chunkName(c prime.Chunk) string {
 
 // primeInput is the numbers to check: arguments first, then each file.
 type primeInput struct {
+	chunk   int // bytes a chunk aims at
 	args    []string
 	readers []namedInput
 	err     error // the first read error
@@ -254,7 +265,7 @@ func (in *primeInput) all() iter.Seq[prime.Chunk] {
 			}
 		}
 		for _, nr := range in.readers {
-			r := prime.NewReader(nr.r, nr.name)
+			r := prime.NewReaderSize(nr.r, nr.name, in.chunk)
 			for c := range r.All() {
 				if !yield(c) {
 					return
