@@ -103,9 +103,9 @@ func Dial(ctx context.Context, url string, cfg Config, opts ...nats.Option) (*Cl
 		nc.Close()
 		return nil, fmt.Errorf("cluster: read results: %w", err)
 	}
-	c.results, err = cons.Consume(c.receive, jetstream.ConsumeErrHandler(func(_ jetstream.ConsumeContext, err error) {
-		c.watch.consumeError(err)
-	}))
+	// The consumer's own errors need no handling: it resumes by itself,
+	// and the watchdog sees a deleted stream or a lost broker.
+	c.results, err = cons.Consume(c.receive)
 	if err != nil {
 		c.watch.stop()
 		nc.Close()

@@ -76,10 +76,6 @@ func (w *watchdog) stop() {
 	})
 }
 
-// consumeError is told of the result consumer's errors; it needs none of
-// them (a deleted stream shows in the next look) but a closed connection.
-func (w *watchdog) consumeError(error) {}
-
 func (w *watchdog) loop() {
 	defer close(w.done)
 	tick := time.NewTicker(watchEvery)

@@ -204,18 +204,7 @@ func TestRepeatedSIGTERMStopsCleanly(t *testing.T) {
 	cmd.Process.Signal(syscall.SIGTERM)
 	time.Sleep(300 * time.Millisecond)
 	broker.Process.Signal(syscall.SIGCONT)
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case <-done:
-	case <-time.After(20 * time.Second):
-		cmd.Process.Kill()
-		<-done
-		t.Fatal("fanout primes did not stop within 20s of SIGTERM")
-	}
-	if code := cmd.ProcessState.ExitCode(); code != 130 || !strings.Contains(errb.String(), "interrupted") {
-		t.Fatalf("exit %d, stderr %q; want 130 and the summary of a clean stop", code, errb.String())
-	}
+	waitStopped(t, cmd, &errb, 20*time.Second)
 	if n := queuedTasks(t, "nats://"+addr); n != 0 {
 		t.Fatalf("%d tasks left in the queue after the stop, want 0 (withdrawn); stderr %q", n, errb.String())
 	}

@@ -123,30 +123,28 @@ func TestInterrupt(t *testing.T) {
 // within 10s with status 130 and a summary that says it was interrupted.
 func interrupt(t *testing.T, cmd *exec.Cmd, stderr *bytes.Buffer) {
 	t.Helper()
-	signalStop(t, cmd, stderr, syscall.SIGINT)
+	start := time.Now()
+	cmd.Process.Signal(syscall.SIGINT)
+	waitStopped(t, cmd, stderr, 10*time.Second)
+	t.Logf("fanout %s stopped %v after SIGINT", cmd.Args[1], time.Since(start).Round(time.Millisecond))
 }
 
-// signalStop sends sigs, one right after the other, and checks as
-// interrupt does.
-func signalStop(t *testing.T, cmd *exec.Cmd, stderr *bytes.Buffer, sigs ...syscall.Signal) {
+// waitStopped waits at most limit for a fanout told to stop, and checks
+// that it exited 130 with a summary that says it was interrupted.
+func waitStopped(t *testing.T, cmd *exec.Cmd, stderr *bytes.Buffer, limit time.Duration) {
 	t.Helper()
-	start := time.Now()
-	for _, s := range sigs {
-		cmd.Process.Signal(s)
-	}
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 	select {
 	case <-done:
-	case <-time.After(10 * time.Second):
+	case <-time.After(limit):
 		cmd.Process.Kill()
 		<-done
-		t.Fatalf("fanout %s did not stop within 10s of Ctrl-C", cmd.Args[1])
+		t.Fatalf("fanout %s did not stop within %v of the signal", cmd.Args[1], limit)
 	}
 	if code := cmd.ProcessState.ExitCode(); code != 130 || !strings.Contains(stderr.String(), "interrupted") {
 		t.Fatalf("fanout %s: exit %d, stderr %q; want 130 and a summary saying it was interrupted", cmd.Args[1], code, stderr.String())
 	}
-	t.Logf("fanout %s stopped %v after SIGINT", cmd.Args[1], time.Since(start).Round(time.Millisecond))
 }
 
 // TestInterruptWhileReadingStdin sends SIGINT while fanout waits for more
