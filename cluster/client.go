@@ -259,7 +259,11 @@ func (c *Client) publish(ctx context.Context, msg *nats.Msg, id string) (*jetstr
 			return nil, c.failedErr()
 		}
 		if time.Now().After(deadline) {
-			return nil, fmt.Errorf("%w: publish task: %w", ErrBrokerLost, err)
+			// A broker that takes no task for that long takes none:
+			// the later tasks fail now, not one timeout each.
+			err = fmt.Errorf("%w: publish task: %w", ErrBrokerLost, err)
+			c.failAll(err)
+			return nil, err
 		}
 		select {
 		case <-time.After(wait):

@@ -3,6 +3,7 @@ package cluster
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -243,5 +244,38 @@ func TestGivenUpTaskFailsTheCall(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("the call still waits 10s after its task was given up")
+	}
+}
+
+// A broker that takes no task for BrokerTimeout fails every later call at
+// once: a run of many items does not wait one timeout each.
+func TestRefusedPublishFailsTheRestAtOnce(t *testing.T) {
+	url := startServer(t)
+	// A full task stream, and no worker to empty it: the broker is up but
+	// takes no task.
+	cfg := Config{MaxTaskBytes: 1, BrokerTimeout: time.Second}
+	c, err := Dial(context.Background(), url, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	fn := remote(t, c, def("work", nil))
+	start := time.Now()
+	var failed atomic.Int32
+	_, err = engine.Run(context.Background(), slices.Values([]int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}),
+		fn, engine.Options{Workers: 2}, func(r engine.Result[int, int]) bool {
+			if errors.Is(r.Err, ErrBrokerLost) {
+				failed.Add(1)
+			}
+			return true
+		})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if failed.Load() != 12 {
+		t.Errorf("%d of 12 calls failed with ErrBrokerLost", failed.Load())
+	}
+	if d := time.Since(start); d > 4*time.Second {
+		t.Errorf("the calls took %v to fail: one BrokerTimeout each, not one in all", d.Round(time.Millisecond))
 	}
 }

@@ -2,9 +2,9 @@ package cluster
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strconv"
+	"sync"
 
 	"github.com/fanout-dev/fanout/engine"
 	"github.com/nats-io/nats.go"
@@ -14,6 +14,10 @@ import (
 // keeps on workers at once (its Job.Workers), so that a CPU-bound job
 // whose local default is one per core still feeds a whole cluster.
 const DefaultInFlight = 64
+
+// bodies holds the buffers tasks are encoded in: the publish copies a
+// task out before it returns, so the buffer serves the next one.
+var bodies = sync.Pool{New: func() any { return new([]byte) }}
 
 // Remote returns the job d defines with settings s, run on workers: its
 // function publishes each input as a task, with the settings and d's
@@ -36,7 +40,10 @@ func Remote[S engine.Settings, In, Out any](c *Client, d *engine.Def[S, In, Out]
 	job := d.Name
 	run := func(ctx context.Context, in In) (Out, error) {
 		var out Out
-		body, err := json.Marshal(in)
+		buf := bodies.Get().(*[]byte)
+		defer bodies.Put(buf)
+		body, err := engine.AppendEncode((*buf)[:0], in)
+		*buf = body
 		if err != nil {
 			return out, fmt.Errorf("cluster: encode %s input: %w", job, err)
 		}
@@ -72,11 +79,11 @@ func Remote[S engine.Settings, In, Out any](c *Client, d *engine.Def[S, In, Out]
 				err = engine.Transient(err)
 			}
 			if len(res.data) > 0 {
-				_ = json.Unmarshal(res.data, &out) // best effort: the error stands
+				_ = engine.Decode(res.data, &out) // best effort: the error stands
 			}
 			return out, err
 		}
-		if err := json.Unmarshal(res.data, &out); err != nil {
+		if err := engine.Decode(res.data, &out); err != nil {
 			return out, fmt.Errorf("cluster: decode %s output: %w", job, err)
 		}
 		return out, nil

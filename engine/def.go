@@ -24,8 +24,8 @@ func (NoSettings) Validate() error { return nil }
 // output types, and the constructor that turns settings into the function
 // that does the work. The local pool and a cluster worker both build the
 // job from a Def (Def.Job, Def.Raw), so they run the very same code with
-// the very same settings. Settings, inputs and outputs must be
-// JSON-serialisable for the job to run on a cluster.
+// the very same settings. Settings must be JSON-serialisable, and inputs
+// and outputs serialisable by Encode, for the job to run on a cluster.
 //
 // A Def is used through a pointer and must not be changed once in use.
 type Def[S Settings, In, Out any] struct {
@@ -99,8 +99,8 @@ func (d *Def[S, In, Out]) DecodeSettings(b []byte) (S, error) {
 	return s, nil
 }
 
-// Raw decodes settings, builds the job and returns its function on JSON
-// (see Job.Raw): what a remote worker runs.
+// Raw decodes settings, builds the job and returns its function on the
+// wire form (see Job.Raw): what a remote worker runs.
 func (d *Def[S, In, Out]) Raw(settings []byte) (RawFunc, error) {
 	s, err := d.DecodeSettings(settings)
 	if err != nil {
@@ -125,6 +125,6 @@ func (d *Def[S, In, Out]) JobVersion() int { return d.Version }
 type Definition interface {
 	JobName() string
 	JobVersion() int
-	// Raw builds the job for encoded settings, on JSON input and output.
+	// Raw builds the job for encoded settings, on input and output in wire form.
 	Raw(settings []byte) (RawFunc, error)
 }

@@ -40,7 +40,8 @@ type Checked struct {
 // without it (from a cluster worker); otherwise it does nothing.
 func (c *Checked) Render(ch Chunk, s Settings) {
 	if c.Text == nil {
-		c.Text = AppendResults(nil, ch, c.Verdicts, s.format())
+		c.buf = textPool.Get().(*[]byte)
+		c.Text = AppendResults((*c.buf)[:0], ch, c.Verdicts, s.format())
 	}
 }
 
@@ -63,7 +64,7 @@ func (c *Checked) Release() {
 // never fails the chunk; the chunk fails only when cancelled.
 var Job = &engine.Def[Settings, Chunk, Checked]{
 	Name:    "primes",
-	Version: 1,
+	Version: 2,
 	New: func(s Settings) (engine.Func[Chunk, Checked], error) {
 		f := s.format()
 		if s.NoText {
@@ -143,7 +144,7 @@ type Sieved struct {
 // spans with Spans.
 var RangeJob = &engine.Def[RangeSettings, Span, Sieved]{
 	Name:    "primes-range",
-	Version: 1,
+	Version: 2,
 	New: func(s RangeSettings) (engine.Func[Span, Sieved], error) {
 		return func(ctx context.Context, sp Span) (Sieved, error) {
 			sp.List = !s.Count

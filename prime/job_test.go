@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/fanout-dev/fanout/engine"
 )
 
 // The jobs run on JSON as a worker runs them, with the settings that
@@ -21,22 +23,47 @@ func TestJobsRaw(t *testing.T) {
 		{"range count", `{"count":true}`, `{"lo":90,"hi":110}`, `{"count":5}`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			// The table is JSON, to be read; the job runs on the wire form.
 			var raw func(context.Context, []byte) ([]byte, error)
+			var in []byte
 			var err error
+			var decode func([]byte) (any, error)
 			if strings.HasPrefix(tc.name, "range") {
 				raw, err = RangeJob.Raw([]byte(tc.settings))
+				in = wireOf[Span](t, tc.in)
+				decode = func(b []byte) (any, error) { var s Sieved; return s, engine.Decode(b, &s) }
 			} else {
 				raw, err = Job.Raw([]byte(tc.settings))
+				in = wireOf[Chunk](t, tc.in)
+				decode = func(b []byte) (any, error) { var c Checked; return c, engine.Decode(b, &c) }
 			}
 			if err != nil {
 				t.Fatal(err)
 			}
-			out, err := raw(context.Background(), []byte(tc.in))
-			if err != nil || string(out) != tc.want {
-				t.Fatalf("got %s, %v\nwant %s", out, err, tc.want)
+			out, err := raw(context.Background(), in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			v, err := decode(out)
+			if got := string(mustJSON(t, v)); err != nil || got != tc.want {
+				t.Fatalf("got %s, %v\nwant %s", got, err, tc.want)
 			}
 		})
 	}
+}
+
+// wireOf returns the wire form of the T written as JSON in s.
+func wireOf[T any](t *testing.T, s string) []byte {
+	t.Helper()
+	var v T
+	if err := json.Unmarshal([]byte(s), &v); err != nil {
+		t.Fatal(err)
+	}
+	b, err := engine.Encode(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 // Cut ends a chunk's output at its first bad line, in every format.
@@ -51,12 +78,13 @@ func TestRenderAfterTheWire(t *testing.T) {
 			t.Fatal(err)
 		}
 		raw, _ := Job.Raw(mustJSON(t, s))
-		wire, err := raw(context.Background(), mustJSON(t, c))
+		in, _ := engine.Encode(c)
+		wire, err := raw(context.Background(), in)
 		if err != nil {
 			t.Fatal(err)
 		}
 		var remote Checked
-		if err := json.Unmarshal(wire, &remote); err != nil {
+		if err := engine.Decode(wire, &remote); err != nil {
 			t.Fatal(err)
 		}
 		remote.Render(c, s)
