@@ -23,8 +23,13 @@ type Reader struct {
 	r, w   int  // unread bytes are buf[r:w]
 	eof    bool // src is exhausted
 	line   int  // number of the next line, from 1
+	begun  bool // the first chunk was cut
 	err    error
 }
+
+// bom is the UTF-8 byte order mark some editors (Windows Notepad) write at
+// the start of a text file; it is skipped there.
+var bom = []byte("\xef\xbb\xbf")
 
 // NewReader returns a Reader of src; source names it in error lines.
 func NewReader(src io.Reader, source string) *Reader {
@@ -77,6 +82,9 @@ func (r *Reader) fill() {
 			}
 			r.err = fmt.Errorf("read %s: %w", r.source, err)
 			r.eof = true
+			// The bytes after the last newline are a line cut short by
+			// the failed read (or by Ctrl-C), not a line: drop them.
+			r.w = r.r + bytes.LastIndexByte(r.buf[r.r:r.w], '\n') + 1
 		}
 		if n < smallRead && bytes.IndexByte(r.buf[r.r:r.w], '\n') >= 0 {
 			return
@@ -90,6 +98,12 @@ const smallRead = 512
 
 func (r *Reader) next() (Chunk, bool) {
 	r.fill()
+	if !r.begun {
+		r.begun = true
+		if bytes.HasPrefix(r.buf[r.r:r.w], bom) {
+			r.r += len(bom)
+		}
+	}
 	data := r.buf[r.r:r.w]
 	if len(data) == 0 {
 		return Chunk{}, false

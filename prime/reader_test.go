@@ -1,6 +1,7 @@
 package prime
 
 import (
+	"context"
 	"errors"
 	"io"
 	"strings"
@@ -85,5 +86,30 @@ func TestReaderError(t *testing.T) {
 	}
 	if n != 1 || !errors.Is(r.Err(), boom) || !strings.Contains(r.Err().Error(), "numbers.txt") {
 		t.Fatalf("%d chunks, err %v", n, r.Err())
+	}
+}
+
+// A read that fails (or gives way to Ctrl-C) mid-line leaves a line cut
+// short: it is not a number, and it is not answered for.
+func TestReaderDropsALineCutByAnError(t *testing.T) {
+	r := NewReader(io.MultiReader(strings.NewReader("11\n24490745"[:9]), iotest.ErrReader(context.Canceled)), "stdin")
+	var text strings.Builder
+	for c := range r.All() {
+		text.WriteString(c.Text)
+	}
+	if text.String() != "11\n" || !errors.Is(r.Err(), context.Canceled) {
+		t.Fatalf("chunks %q, err %v; want only the whole line and the error", text.String(), r.Err())
+	}
+}
+
+// A leading UTF-8 byte order mark is skipped; one anywhere else is not.
+func TestReaderSkipsALeadingBOM(t *testing.T) {
+	r := NewReader(strings.NewReader("\ufeff7\n\ufeff8\n"), "win.txt")
+	var got []Chunk
+	for c := range r.All() {
+		got = append(got, c)
+	}
+	if len(got) != 1 || got[0].Text != "7\n\ufeff8\n" || got[0].First != 1 {
+		t.Fatalf("chunks %+v", got)
 	}
 }

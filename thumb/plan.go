@@ -19,8 +19,12 @@ import (
 // extension, e.g. "cat_128_128.png".
 const DefaultTemplate = "{stem}_{w}_{h}.{fmt}"
 
+// ErrNoMatch is the Problem of a pattern that matches no file.
+var ErrNoMatch = errors.New("no files match this pattern")
+
 // Problem is an input that could not become an Item: a path that does not
-// exist, a pattern that matches nothing, a folder that cannot be read.
+// exist, a pattern that matches nothing (ErrNoMatch), a folder that cannot
+// be read.
 type Problem struct {
 	Path string
 	Err  error
@@ -151,7 +155,7 @@ func Prepare(s Settings, paths []string) (*Plan, error) {
 		if _, err := os.Lstat(arg); err != nil && strings.ContainsAny(arg, "*?[") {
 			m, gerr := filepath.Glob(arg)
 			if gerr != nil || len(m) == 0 {
-				pl.Problems = append(pl.Problems, Problem{arg, errors.New("no files match this pattern")})
+				pl.Problems = append(pl.Problems, Problem{arg, ErrNoMatch})
 				continue
 			}
 			matches = m

@@ -6,13 +6,12 @@ import (
 	"fmt"
 	"io"
 	"iter"
-	"os"
+	"math"
 	"runtime"
 	"strconv"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
-	"golang.org/x/term"
 
 	"github.com/fanout-dev/fanout/engine"
 	"github.com/fanout-dev/fanout/prime"
@@ -169,6 +168,9 @@ func runPrimes(ctx context.Context, g *Globals, o primesOptions, args []string) 
 	if halted {
 		return errReported{errHaltedOnBadLine}
 	}
+	if in.unopened > 0 {
+		return inputsFailed(err, in.unopened)
+	}
 	if err == nil && numbers == 0 {
 		return Usagef("no numbers: %s held only blank lines", in.describe())
 	}
@@ -179,6 +181,11 @@ func runPrimes(ctx context.Context, g *Globals, o primesOptions, args []string) 
 // worker: each task costs the broker two stored messages, so a task
 // carries about 25,000 numbers (well under the 1 MB message limit).
 const remoteChunkBytes = 512 << 10
+
+// numbersIn is how many numbers [lo, hi] holds, at most math.MaxInt.
+func numbersIn(lo, hi uint64) int {
+	return int(min(hi-lo, math.MaxInt-1) + 1)
+}
 
 var errHaltedOnBadLine = errors.New("halted at the first bad line (--halt-on-error)")
 
@@ -200,45 +207,24 @@ func chunkName(c prime.Chunk) string {
 
 // primeInput is the numbers to check: arguments first, then each file.
 type primeInput struct {
-	chunk   int // bytes a chunk aims at
-	args    []string
-	readers []namedInput
-	err     error // the first read error
-}
-
-type namedInput struct {
-	name string
-	r    io.Reader
+	chunk    int // bytes a chunk aims at
+	args     []string
+	readers  []namedReader
+	unopened int   // files named with -f that could not be opened
+	err      error // the first read error
 }
 
 func primeInputs(g *Globals, o primesOptions, args []string) (*primeInput, func(), error) {
-	in := &primeInput{args: args}
-	var files []*os.File
-	closeAll := func() {
-		for _, f := range files {
-			f.Close()
-		}
-	}
 	names := o.Files
 	if len(args) == 0 && len(names) == 0 {
-		if f, ok := g.Stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		if isTerminalReader(g.Stdin) {
 			return nil, nil, Usagef("usage: no numbers: give them as arguments, with -f FILE, or on stdin")
 		}
 		names = []string{"-"}
 	}
-	for _, name := range names {
-		if name == "-" {
-			in.readers = append(in.readers, namedInput{"stdin", g.Stdin})
-			continue
-		}
-		f, err := os.Open(name)
-		if err != nil {
-			closeAll()
-			return nil, nil, Usagef("usage: %v", err)
-		}
-		files = append(files, f)
-		in.readers = append(in.readers, namedInput{name, f})
-	}
+	in := &primeInput{args: args}
+	var closeAll func()
+	in.readers, in.unopened, closeAll = openInputs(g, names)
 	return in, closeAll, nil
 }
 
@@ -290,28 +276,28 @@ func runPrimeRange(ctx context.Context, g *Globals, o primesOptions) error {
 	}
 	list := !o.Count
 	spans := prime.Spans(lo, hi, list, workers)
-	total := 0
-	for range spans {
-		total++
-	}
 	job, doneRemote, err := bind(ctx, g, prime.RangeJob, prime.RangeSettings{JSON: g.JSON, Count: o.Count})
 	if err != nil {
 		return err
 	}
 	defer doneRemote()
 	var count uint64
+	// The summary and the bar count numbers sieved, not the spans the
+	// range was cut into.
 	err = Drive(ctx, g, Task[prime.Span, prime.Sieved]{
-		Job:     job,
-		Inputs:  spans,
-		Total:   total,
-		Ordered: !o.Unordered,
-		Noun:    "range segments",
-		NoInput: "empty range",
-		Name:    func(s prime.Span) string { return fmt.Sprintf("span %d..%d", s.Lo, s.Hi) },
-		Emit: func(r engine.Result[prime.Span, prime.Sieved], _ *Report) error {
+		Job:         job,
+		Inputs:      spans,
+		Total:       numbersIn(lo, hi),
+		Ordered:     !o.Unordered,
+		Noun:        "numbers",
+		NoInput:     "empty range",
+		SelfCounted: true,
+		Emit: func(r engine.Result[prime.Span, prime.Sieved], rep *Report) error {
 			if r.Err != nil {
+				rep.Fail(fmt.Sprintf("%d..%d", r.In.Lo, r.In.Hi), r.Err)
 				return nil
 			}
+			rep.OK(numbersIn(r.In.Lo, r.In.Hi))
 			count += r.Out.Count
 			_, err := io.WriteString(g.Stdout, r.Out.Text)
 			return err

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // primesRun runs `fanout primes` with args and stdin, returning stdout,
@@ -108,9 +109,16 @@ func TestPrimesFiles(t *testing.T) {
 	if err := os.WriteFile(a, []byte("5\nxyz\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	out, errs, code := primesRun(t, "", "-f", a, "-f", filepath.Join(dir, "missing.txt"))
-	if code != 2 || out != "" || !strings.Contains(errs, "missing.txt") {
+	// A missing file is an input that fails, not a usage mistake: it is
+	// named, the other files are read, and the exit status is 1.
+	missing := filepath.Join(dir, "missing.txt")
+	out, errs, code := primesRun(t, "", "-f", missing, "-f", a)
+	if code != 1 || out != "5 is prime: true\n" || !strings.HasPrefix(errs, missing+": no such file or directory\n") || strings.Contains(errs, "fanout help") {
 		t.Errorf("missing file: %q %q %d", out, errs, code)
+	}
+	out, errs, code = primesRun(t, "", "-f", missing)
+	if code != 1 || out != "" || errs != missing+": no such file or directory\n" {
+		t.Errorf("only a missing file: %q %q %d", out, errs, code)
 	}
 	out, errs, code = primesRun(t, "", "-f", a)
 	if out != "5 is prime: true\n" || errs != a+": line 2: \"xyz\": not an integer\n" || code != 1 {
@@ -185,4 +193,45 @@ func isPrimeSlow(n uint64) bool {
 		}
 	}
 	return true
+}
+
+// Ctrl-C reaches every process of a pipeline: the writer dies mid-line
+// (stdin ends) just as this run is interrupted. The cut line is not
+// answered for, and the run says it was interrupted (exit 130), although
+// every number it read was checked.
+func TestPrimesInterruptedMidLine(t *testing.T) {
+	for range 5 {
+		r, w, err := os.Pipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.WriteString("11\n2449074"); err != nil { // 24490745, cut
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancelCause(context.Background())
+		var out, errb syncBuffer
+		go func() {
+			for !strings.Contains(out.String(), "11 is prime") {
+				time.Sleep(time.Millisecond)
+			}
+			w.Close()
+			time.Sleep(time.Millisecond)
+			cancel(ErrInterrupted)
+		}()
+		code := Execute(ctx, Env{Stdin: r, Stdout: &out, Stderr: &errb}, []string{"primes", "--progress", "never"})
+		r.Close()
+		if code != ExitInterrupted || out.String() != "11 is prime: true\n" || !strings.Contains(errb.String(), "interrupted") {
+			t.Fatalf("exit %d, stdout %q, stderr %q; want 130, only the whole line, and a summary that says interrupted", code, out.String(), errb.String())
+		}
+	}
+}
+
+// The summary of a range speaks of numbers, not of the spans it was cut in.
+func TestPrimeRangeSummary(t *testing.T) {
+	var out, errb strings.Builder
+	code := Execute(context.Background(), Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb},
+		[]string{"primes", "--progress", "never", "--range", "1..1e6", "--count"})
+	if code != 0 || out.String() != "78498\n" || !strings.HasPrefix(errb.String(), "1000000 numbers: 1000000 ok, 0 failed in ") {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, out.String(), errb.String())
+	}
 }

@@ -134,6 +134,11 @@ func runThumbs(ctx context.Context, g *Globals, o thumbsOptions, args []string) 
 		g.Warnf("%s: %v", p.Path, p.Err)
 	}
 	if len(plan.Items) == 0 {
+		for _, p := range plan.Problems {
+			if !errors.Is(p.Err, thumb.ErrNoMatch) { // named above: a failed input, not an empty one
+				return errReported{&FailedError{Failed: len(plan.Problems), Total: len(plan.Problems), Noun: "inputs"}}
+			}
+		}
 		return Usagef("no images: no files found in %s", strings.Join(args, ", "))
 	}
 

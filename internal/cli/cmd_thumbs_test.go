@@ -119,6 +119,14 @@ func TestThumbsMissingPath(t *testing.T) {
 	}
 }
 
+// A missing path alone is a failed input too (status 1), not an empty one.
+func TestThumbsOnlyAMissingPath(t *testing.T) {
+	code, _, stderr := thumbsRun(t, "-o", t.TempDir(), "no-such-file.jpg")
+	if code != 1 || !strings.Contains(stderr, "no-such-file.jpg: no such file or directory") || strings.Contains(stderr, "fanout help") {
+		t.Errorf("exit %d, want 1\n%s", code, stderr)
+	}
+}
+
 func TestThumbsNoImages(t *testing.T) {
 	dir := t.TempDir()
 	tests := []struct {

@@ -133,19 +133,8 @@ func runTitles(ctx context.Context, g *Globals, o titlesOptions, args []string) 
 		}
 		files = []string{"-"}
 	}
-	var readers []namedReader
-	for _, name := range files {
-		if name == "-" {
-			readers = append(readers, namedReader{"stdin", g.Stdin})
-			continue
-		}
-		f, err := os.Open(name)
-		if err != nil {
-			return Usagef("usage: %v", err)
-		}
-		defer f.Close()
-		readers = append(readers, namedReader{name, f})
-	}
+	readers, unopened, closeAll := openInputs(g, files)
+	defer closeAll()
 	in := &urlInput{args: args, readers: readers}
 
 	job, doneRemote, err := bind(ctx, g, title.Job, settings)
@@ -172,7 +161,7 @@ func runTitles(ctx context.Context, g *Globals, o titlesOptions, args []string) 
 			err = errReported{in.err}
 		}
 	}
-	return err
+	return inputsFailed(err, unopened)
 }
 
 // emitTitle writes one result: a JSON object for every URL with --json,
@@ -206,11 +195,6 @@ func urlName(in string) string {
 		return u
 	}
 	return strings.TrimSpace(in)
-}
-
-type namedReader struct {
-	name string
-	r    io.Reader
 }
 
 // urlInput streams URLs from the arguments, then from each reader, one per

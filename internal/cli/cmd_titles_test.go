@@ -89,10 +89,10 @@ func TestTitlesCommand(t *testing.T) {
 			stderrHas: "no URLs",
 		},
 		{
-			name:      "a missing URL file exits 2",
+			name:      "a missing URL file is a failed input",
 			args:      []string{"titles", "-f", "no-such-file.txt"},
-			code:      ExitUsage,
-			stderrHas: "no-such-file.txt",
+			code:      ExitFailed,
+			stderrHas: "no-such-file.txt: no such file or directory\n",
 		},
 		{
 			name:      "bad flag exits 2",

@@ -120,6 +120,12 @@ func Drive[In, Out any](ctx context.Context, g *Globals, t Task[In, Out]) error 
 	flusher.start(g)
 	sum, err := engine.Run(ctx, t.Inputs, t.Job.Run, opts, sink)
 	flusher.stop()
+	if err == nil && ctx.Err() != nil {
+		// Interrupted after the last item started: the input may have
+		// been cut short (stdin gives way to Ctrl-C), so the run is not
+		// complete, even if every item it saw finished.
+		err = context.Cause(ctx)
+	}
 	if bar != nil {
 		bar.stop(err == nil && writeErr == nil)
 	}

@@ -1,10 +1,12 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"os"
 	"sync"
+	"time"
 )
 
 // cancelableStdin makes a read of the process's standard input give way to
@@ -25,8 +27,16 @@ type ctxReader struct {
 	once sync.Once
 	ch   chan readChunk
 	buf  []byte // read but not yet returned
+	tail []byte // bytes after the last newline read: a line not yet whole
 	err  error  // the error that ends the stream
 }
+
+// cutLineGrace is how long an input that ends in the middle of a line
+// waits for a Ctrl-C before that last line counts. Ctrl-C reaches every
+// process of a pipeline at once: when it kills the writer (seq 1 1e9 |
+// fanout primes) our input ends mid-line just as the signal arrives, and
+// the cut line, "2449074" of "24490745", must not be taken as a number.
+const cutLineGrace = 100 * time.Millisecond
 
 type readChunk struct {
 	b   []byte
@@ -43,7 +53,7 @@ func (c *ctxReader) Read(p []byte) (int, error) {
 		case <-c.ctx.Done():
 			c.err = context.Cause(c.ctx)
 		case rc := <-c.ch:
-			c.buf, c.err = rc.b, rc.err
+			c.take(rc)
 		}
 	}
 	if len(c.buf) > 0 {
@@ -52,6 +62,37 @@ func (c *ctxReader) Read(p []byte) (int, error) {
 		return n, nil
 	}
 	return 0, c.err
+}
+
+// take makes rc's bytes readable, up to its last newline; the rest waits
+// for the newline that makes it a line, or for the end of the input.
+func (c *ctxReader) take(rc readChunk) {
+	b := append(c.tail, rc.b...)
+	cut := bytes.LastIndexByte(b, '\n') + 1
+	c.buf, c.tail, c.err = b[:cut], b[cut:], rc.err
+	if c.err == nil || len(c.tail) == 0 {
+		return
+	}
+	if c.err == io.EOF && !c.regularFile() {
+		select {
+		case <-c.ctx.Done():
+		case <-time.After(cutLineGrace):
+		}
+	}
+	if c.ctx.Err() != nil {
+		c.err = context.Cause(c.ctx) // interrupted: the cut line is dropped
+		return
+	}
+	c.buf, c.tail = b, nil // the last line, without its newline
+}
+
+func (c *ctxReader) regularFile() bool {
+	f, ok := c.r.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode().IsRegular()
 }
 
 func (c *ctxReader) pump() {
