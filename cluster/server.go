@@ -9,6 +9,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
@@ -175,15 +176,23 @@ func StartServer(ctx context.Context, cfg ServerConfig) (*Server, error) {
 		srv.release()
 		return nil, fmt.Errorf("cluster: start server: %w", err)
 	}
+	startup := &startLog{}
+	ns.SetLoggerV2(startup, false, false, false)
 	go ns.Start()
-	deadline := 10 * time.Second
+	deadline := time.Now().Add(10 * time.Second)
 	if d, ok := ctx.Deadline(); ok {
-		deadline = time.Until(d)
+		deadline = d
 	}
-	if !ns.ReadyForConnections(deadline) {
-		ns.Shutdown()
-		srv.release()
-		return nil, fmt.Errorf("cluster: server on %s not ready after %v", cfg.Listen, deadline)
+	for !ns.ReadyForConnections(50 * time.Millisecond) {
+		// A port in use, say, is fatal at once: say so, do not wait.
+		if msg := startup.fatal(); msg != "" || time.Now().After(deadline) {
+			ns.Shutdown()
+			srv.release()
+			if msg != "" {
+				return nil, fmt.Errorf("cluster: server on %s: %s", cfg.Listen, msg)
+			}
+			return nil, fmt.Errorf("cluster: server on %s not ready after 10s", cfg.Listen)
+		}
 	}
 	srv.ns = ns
 	return srv, nil
@@ -214,3 +223,31 @@ func (s *Server) Shutdown() {
 	s.ns.WaitForShutdown()
 	s.release()
 }
+
+// startLog is the embedded server's logger: it keeps the first fatal
+// message (the server stops on it) and drops the rest, which a broker
+// does not print.
+type startLog struct {
+	mu  sync.Mutex
+	msg string
+}
+
+func (l *startLog) fatal() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.msg
+}
+
+func (l *startLog) Fatalf(format string, v ...any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.msg == "" {
+		l.msg = fmt.Sprintf(format, v...)
+	}
+}
+
+func (*startLog) Noticef(string, ...any) {}
+func (*startLog) Warnf(string, ...any)   {}
+func (*startLog) Errorf(string, ...any)  {}
+func (*startLog) Debugf(string, ...any)  {}
+func (*startLog) Tracef(string, ...any)  {}

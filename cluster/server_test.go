@@ -3,9 +3,11 @@ package cluster
 import (
 	"context"
 	"errors"
+	"net"
 	"os"
 	"strings"
 	"testing"
+	"time"
 )
 
 // No two brokers share a store: the second is refused, naming the folder
@@ -78,4 +80,22 @@ func TestServerAuth(t *testing.T) {
 		t.Fatalf("0.0.0.0 with users: %v", err)
 	}
 	u.Shutdown()
+}
+
+// A port in use is said at once, not after a wait for a server that will
+// never be ready.
+func TestServerPortInUse(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	start := time.Now()
+	_, err = StartServer(context.Background(), ServerConfig{Listen: l.Addr().String(), StoreDir: t.TempDir()})
+	if err == nil || !strings.Contains(err.Error(), "address already in use") {
+		t.Fatalf("err %v, want one that says the address is in use", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("it took %v to say so", d)
+	}
 }

@@ -204,7 +204,7 @@ func TestRepeatedSIGTERMStopsCleanly(t *testing.T) {
 	cmd.Process.Signal(syscall.SIGTERM)
 	time.Sleep(300 * time.Millisecond)
 	broker.Process.Signal(syscall.SIGCONT)
-	waitStopped(t, cmd, &errb, 20*time.Second)
+	waitStoppedBy(t, cmd, &errb, 20*time.Second, 143, "terminated")
 	if n := queuedTasks(t, "nats://"+addr); n != 0 {
 		t.Fatalf("%d tasks left in the queue after the stop, want 0 (withdrawn); stderr %q", n, errb.String())
 	}

@@ -4,7 +4,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"os/signal"
 	"syscall"
@@ -21,9 +20,10 @@ func main() {
 		// once; a repeated SIGTERM does not (GNU timeout and service
 		// managers may send more than one), since the clean stop is bounded.
 		if s := <-sig; s == os.Interrupt {
-			fmt.Fprintln(os.Stderr, "\nfanout: stopping; press Ctrl-C again to quit at once")
+			cancel(cli.ErrInterrupted) // the command says it is stopping
+		} else {
+			cancel(cli.ErrTerminated)
 		}
-		cancel(cli.ErrInterrupted)
 		for s := range sig {
 			if s == os.Interrupt {
 				os.Exit(cli.ExitInterrupted)

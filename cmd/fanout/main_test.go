@@ -130,8 +130,13 @@ func interrupt(t *testing.T, cmd *exec.Cmd, stderr *bytes.Buffer) {
 }
 
 // waitStopped waits at most limit for a fanout told to stop, and checks
-// that it exited 130 with a summary that says it was interrupted.
+// that it exited 130 with a summary that says it was interrupted (or 143
+// and "terminated" after a SIGTERM).
 func waitStopped(t *testing.T, cmd *exec.Cmd, stderr *bytes.Buffer, limit time.Duration) {
+	waitStoppedBy(t, cmd, stderr, limit, 130, "interrupted")
+}
+
+func waitStoppedBy(t *testing.T, cmd *exec.Cmd, stderr *bytes.Buffer, limit time.Duration, want int, says string) {
 	t.Helper()
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
@@ -142,8 +147,8 @@ func waitStopped(t *testing.T, cmd *exec.Cmd, stderr *bytes.Buffer, limit time.D
 		<-done
 		t.Fatalf("fanout %s did not stop within %v of the signal", cmd.Args[1], limit)
 	}
-	if code := cmd.ProcessState.ExitCode(); code != 130 || !strings.Contains(stderr.String(), "interrupted") {
-		t.Fatalf("fanout %s: exit %d, stderr %q; want 130 and a summary saying it was interrupted", cmd.Args[1], code, stderr.String())
+	if code := cmd.ProcessState.ExitCode(); code != want || !strings.Contains(stderr.String(), says) {
+		t.Fatalf("fanout %s: exit %d, stderr %q; want %d and a summary saying %q", cmd.Args[1], code, stderr.String(), want, says)
 	}
 }
 
@@ -164,6 +169,34 @@ func TestInterruptWhileReadingStdin(t *testing.T) {
 		}
 		time.Sleep(300 * time.Millisecond)
 		interrupt(t, cmd, &errb)
+	}
+}
+
+// SIGTERM is the same clean stop, with the status the convention gives it.
+func TestTerminate(t *testing.T) {
+	for _, job := range []string{"primes", "titles", "broker"} {
+		cmd := exec.Command(bin, job)
+		if job == "broker" {
+			cmd.Args = append(cmd.Args, "--listen", freeAddr(t), "--store", t.TempDir())
+		}
+		stdin, err := cmd.StdinPipe() // never closed
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer stdin.Close()
+		var errb bytes.Buffer
+		cmd.Stderr = &errb
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		stdin.Write([]byte("7\n"))
+		time.Sleep(300 * time.Millisecond)
+		cmd.Process.Signal(syscall.SIGTERM)
+		says := "terminated"
+		if job == "broker" {
+			says = "" // it has no summary
+		}
+		waitStoppedBy(t, cmd, &errb, 10*time.Second, 143, says)
 	}
 }
 

@@ -13,6 +13,8 @@ import (
 	"io"
 	"os"
 	"sync"
+	"sync/atomic"
+	"time"
 )
 
 // President is the notes' example of a class with one instance.
@@ -41,6 +43,38 @@ func run(w io.Writer) {
 	fmt.Fprintln(w, p1 == p2)
 	fmt.Fprintln(w, p1 == p3)
 	fmt.Fprintf(w, "%v\n%v\n%v\n", p1, p2, p3)
+	made, distinct := contend(1000)
+	fmt.Fprintf(w, "1000 goroutines asked at once: made %d time(s), %d instance(s)\n", made, distinct)
+}
+
+// contend releases n goroutines at once on a fresh singleton, whose
+// constructor is slow enough for them all to arrive while it runs, and
+// returns how many times it was made and how many instances they got.
+func contend(n int) (made int32, distinct int) {
+	var calls atomic.Int32
+	get := sync.OnceValue(func() *President {
+		calls.Add(1)
+		time.Sleep(10 * time.Millisecond) // the others arrive meanwhile
+		return &President{Name: "候选人", Country: "美国"}
+	})
+	got := make([]*President, n)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			got[i] = get()
+		}()
+	}
+	close(start)
+	wg.Wait()
+	seen := map[*President]bool{}
+	for _, p := range got {
+		seen[p] = true
+	}
+	return calls.Load(), len(seen)
 }
 
 func main() { run(os.Stdout) }

@@ -9,7 +9,8 @@ import (
 func TestOutputMatchesTheNotes(t *testing.T) {
 	var b bytes.Buffer
 	run(&b)
-	want := "true\ntrue\n美国: 特朗普\n美国: 特朗普\n美国: 特朗普\n"
+	want := "true\ntrue\n美国: 特朗普\n美国: 特朗普\n美国: 特朗普\n" +
+		"1000 goroutines asked at once: made 1 time(s), 1 instance(s)\n"
 	if b.String() != want {
 		t.Fatalf("output\n%s\nwant\n%s", b.String(), want)
 	}

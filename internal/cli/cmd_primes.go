@@ -217,7 +217,7 @@ type primeInput struct {
 func primeInputs(g *Globals, o primesOptions, args []string) (*primeInput, func(), error) {
 	names := o.Files
 	if len(args) == 0 && len(names) == 0 {
-		if isTerminalReader(g.Stdin) {
+		if stdinIsTerminal(g.Stdin) {
 			return nil, nil, Usagef("usage: no numbers: give them as arguments, with -f FILE, or on stdin")
 		}
 		names = []string{"-"}

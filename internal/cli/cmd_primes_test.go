@@ -235,3 +235,21 @@ func TestPrimeRangeSummary(t *testing.T) {
 		t.Errorf("exit %d, stdout %q, stderr %q", code, out.String(), errb.String())
 	}
 }
+
+// The Ctrl-C notice is the command's own line on stderr, written through
+// the bar's writer when a bar is shown, so that the bar does not draw over it.
+func TestInterruptNotice(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	defer w.Close()
+	ctx, cancel := context.WithCancelCause(context.Background())
+	var out, errb syncBuffer
+	time.AfterFunc(200*time.Millisecond, func() { cancel(ErrInterrupted) })
+	code := Execute(ctx, Env{Stdin: r, Stdout: &out, Stderr: &errb}, []string{"primes", "--progress", "always"})
+	if code != ExitInterrupted || strings.Count(errb.String(), "fanout: stopping; press Ctrl-C again to quit at once\n") != 1 {
+		t.Errorf("exit %d, stderr %q", code, errb.String())
+	}
+}

@@ -126,12 +126,12 @@ func runThumbs(ctx context.Context, g *Globals, o thumbsOptions, args []string) 
 	}
 	if len(plan.Collisions) > 0 {
 		for _, c := range plan.Collisions {
-			g.Warnf("%s: same thumbnail names as %s (both would write %s)", c.SrcB, c.SrcA, c.Out)
+			g.Warnf("%s: same thumbnail names as %s (both would write %s)", shown(c.SrcB), shown(c.SrcA), shown(c.Out))
 		}
 		return Usagef("%d output name collisions, nothing was done: name outputs apart with --name, e.g. --name '{stem}.{ext}_{w}_{h}.{fmt}'", len(plan.Collisions))
 	}
 	for _, p := range plan.Problems {
-		g.Warnf("%s: %v", p.Path, p.Err)
+		g.Warnf("%s: %v", shown(p.Path), p.Err)
 	}
 	if len(plan.Items) == 0 {
 		for _, p := range plan.Problems {
@@ -239,7 +239,7 @@ func absItems(items []thumb.Item) ([]thumb.Item, error) {
 
 func printDone(g *Globals, d thumb.Done) error {
 	if d.Skipped {
-		_, err := fmt.Fprintf(g.Stdout, "%s: up to date\n", d.Src)
+		_, err := fmt.Fprintf(g.Stdout, "%s: up to date\n", shown(d.Src))
 		return err
 	}
 	var b strings.Builder
@@ -249,6 +249,6 @@ func printDone(g *Globals, d thumb.Done) error {
 		}
 		fmt.Fprintf(&b, "%dx%d", t.Width, t.Height)
 	}
-	_, err := fmt.Fprintf(g.Stdout, "%s: %s (%s, %s)\n", d.Src, b.String(), d.Format, d.Decoder)
+	_, err := fmt.Fprintf(g.Stdout, "%s: %s (%s, %s)\n", shown(d.Src), b.String(), d.Format, d.Decoder)
 	return err
 }

@@ -7,6 +7,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -235,5 +236,30 @@ func TestThumbsFlags(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "ladybird_100_30.jpg")); err != nil {
 		t.Error(err)
+	}
+}
+
+// A name with a newline or a tab is quoted in text output, so that one
+// item stays one line; JSON needs no quoting of its own.
+func TestThumbsQuotesControlCharacters(t *testing.T) {
+	dir := t.TempDir()
+	src, err := os.ReadFile(filepath.Join(thumbSamples, "wood.jpg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	odd := filepath.Join(dir, "new\nline\tx.jpg")
+	if err := os.WriteFile(odd, src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	bad := filepath.Join(dir, "bad\nname.jpg")
+	if err := os.WriteFile(bad, []byte("not a jpeg"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := thumbsRun(t, "-q", "-o", filepath.Join(dir, "out"), odd, bad)
+	if code != 1 || strings.Count(stdout, "\n") != 1 || !strings.HasPrefix(stdout, strconv.Quote(odd)+": ") {
+		t.Errorf("exit %d, stdout %q", code, stdout)
+	}
+	if strings.Count(stderr, "\n") != 1 || !strings.HasPrefix(stderr, strconv.Quote(bad)+": ") {
+		t.Errorf("stderr %q: want one line naming %q", stderr, bad)
 	}
 }

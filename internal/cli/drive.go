@@ -5,8 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"github.com/fanout-dev/fanout/engine"
 )
@@ -51,7 +54,18 @@ func (r *Report) Fail(item string, err error) {
 	if r.firstFailure == nil {
 		r.firstFailure = err
 	}
-	r.g.Warnf("%s: %v", item, err)
+	r.g.Warnf("%s: %v", shown(item), err)
+}
+
+// shown is an item's name as text output prints it: as it is, or quoted
+// like a Go string when it holds a control character (a newline, a tab, a
+// carriage return), so that one item stays one line (GNU ls quotes such
+// names too). JSON output needs no such care.
+func shown(name string) string {
+	if strings.ContainsFunc(name, unicode.IsControl) {
+		return strconv.Quote(name)
+	}
+	return name
 }
 
 // Drive runs t on the engine with the global options in g: it shows a
@@ -171,7 +185,9 @@ func (g *Globals) summary(noun string, sum engine.Summary, rep *Report, runErr e
 	}
 	if runErr != nil {
 		reason := "interrupted"
-		if errors.Is(runErr, engine.ErrHalted) {
+		if errors.Is(runErr, ErrTerminated) {
+			reason = "terminated"
+		} else if errors.Is(runErr, engine.ErrHalted) {
 			reason = "halted on the first error"
 		} else if !errors.Is(runErr, ErrInterrupted) && !errors.Is(runErr, context.Canceled) {
 			reason = runErr.Error()

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fanout-dev/fanout/engine"
 )
@@ -118,7 +119,7 @@ func TestDriveInterrupted(t *testing.T) {
 }
 
 func TestExecuteUsageErrors(t *testing.T) {
-	for _, args := range [][]string{{"--bogus"}, {"version", "extra"}, {"--progress", "sometimes", "version"}, {"-j", "-3", "version"}} {
+	for _, args := range [][]string{{"--bogus"}, {"version", "extra"}, {"completion", "tcsh"}, {"--progress", "sometimes", "version"}, {"-j", "-3", "version"}} {
 		var out, errb bytes.Buffer
 		code := Execute(context.Background(), Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb}, args)
 		if code != ExitUsage || !strings.Contains(errb.String(), "usage:") {
@@ -143,8 +144,10 @@ func TestDriveProgressBar(t *testing.T) {
 	if err := Drive(context.Background(), g, task); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(errb.String(), "numbers 3 / 3") {
-		t.Fatalf("stderr %q shows no finished bar", errb.String())
+	// Into a file, --progress always writes whole lines, never a bar
+	// redrawn in place.
+	if strings.ContainsAny(errb.String(), "[\r") || !strings.HasPrefix(errb.String(), "3 numbers: 3 ok") {
+		t.Fatalf("stderr %q: want only whole lines", errb.String())
 	}
 
 	g, _, errb = testGlobals()
@@ -154,6 +157,24 @@ func TestDriveProgressBar(t *testing.T) {
 	}
 	if strings.Contains(errb.String(), "[") {
 		t.Fatalf("stderr %q has a bar although it is no terminal", errb.String())
+	}
+}
+
+func TestProgressLines(t *testing.T) {
+	for _, tc := range []struct {
+		total, done int
+		elapsed     time.Duration
+		want        string
+	}{
+		{5000, 1200, 3 * time.Second, "numbers 1200 / 5000 (24%), 400/s, ETA 10s"},
+		{5000, 5000, 3 * time.Second, "numbers 5000 / 5000 (100%), 1667/s"},
+		{0, 1200, 2 * time.Second, "numbers 1200, 600/s"},
+		{100, 0, time.Second, "numbers 0 / 100 (0%), 0/s"},
+	} {
+		l := &progressLines{noun: "numbers", total: tc.total}
+		if got := l.line(tc.done, tc.elapsed); got != tc.want {
+			t.Errorf("line(%d of %d, %v) = %q, want %q", tc.done, tc.total, tc.elapsed, got, tc.want)
+		}
 	}
 }
 

@@ -3,18 +3,25 @@ package cli
 import (
 	"errors"
 	"io"
+	"os"
+	"strconv"
 	"syscall"
 	"time"
+
+	"golang.org/x/term"
 
 	"github.com/vbauerster/mpb/v8"
 	"github.com/vbauerster/mpb/v8/decor"
 )
 
-// progressBar shows done/total, rate and ETA on stderr.
+// progressBar shows done/total, rate and ETA on stderr: a bar redrawn in
+// place on a terminal, or a plain line every few seconds into a file or a
+// pipe (--progress always), where a redrawn bar would be noise.
 type progressBar struct {
 	g     *Globals
-	p     *mpb.Progress
+	p     *mpb.Progress // nil for plain lines
 	bar   *mpb.Bar
+	lines *progressLines
 	last  time.Time
 	done  int
 	total int
@@ -26,29 +33,54 @@ func (g *Globals) startProgress(noun string, total int) *progressBar {
 	if !show || g.Quiet {
 		return nil
 	}
-	// WithAutoRefresh: mpb draws on its own only on a terminal, and
-	// --progress always asks for a bar on a pipe or file too.
-	p := mpb.New(mpb.WithOutput(g.Stderr), mpb.WithWidth(32), mpb.WithRefreshRate(120*time.Millisecond), mpb.WithAutoRefresh())
+	if !g.stderrIsTTY {
+		return &progressBar{g: g, total: total, lines: startLines(g, noun, total)}
+	}
+	// The decorators take about this many columns; what is left of the
+	// terminal's width is the bar's. On a narrow terminal the rate and ETA
+	// go, so that the line never wraps.
+	cols := terminalWidth(g.Stderr)
+	digits := len(strconv.Itoa(max(total, 999999)))
+	fixed := len(noun) + 1 + 2*digits + 3
+	full := fixed+24 < cols-12
+	p := mpb.New(mpb.WithOutput(g.Stderr), mpb.WithWidth(32), mpb.WithRefreshRate(120*time.Millisecond))
 	name := decor.Name(noun+" ", decor.WC{W: len(noun) + 1})
 	var bar *mpb.Bar
-	if total > 0 {
+	switch {
+	case total > 0 && full:
 		bar = p.AddBar(int64(total),
 			mpb.PrependDecorators(name, decor.CountersNoUnit("%d / %d")),
 			mpb.AppendDecorators(decor.AverageSpeed(0, " %.0f/s"), decor.Name(" ETA "), decor.AverageETA(decor.ET_STYLE_GO)),
 		)
-	} else {
+	case total > 0:
+		bar = p.AddBar(int64(total), mpb.PrependDecorators(name, decor.CountersNoUnit("%d / %d")))
+	default:
 		bar = p.New(0, mpb.SpinnerStyle(),
 			mpb.PrependDecorators(name, decor.CurrentNoUnit("%d")),
 			mpb.AppendDecorators(decor.AverageSpeed(0, " %.0f/s")),
 		)
 	}
-	g.progressSink = p
+	g.setProgressSink(p)
 	return &progressBar{g: g, p: p, bar: bar, total: total}
+}
+
+// terminalWidth is the width of the terminal w writes to, 80 if unknown.
+func terminalWidth(w io.Writer) int {
+	if f, ok := w.(*os.File); ok {
+		if cols, _, err := term.GetSize(int(f.Fd())); err == nil && cols > 0 {
+			return cols
+		}
+	}
+	return 80
 }
 
 // update moves the bar to done items, at most every 50ms.
 func (b *progressBar) update(done int) {
 	b.done = done
+	if b.lines != nil {
+		b.lines.set(done)
+		return
+	}
 	now := time.Now()
 	if now.Sub(b.last) < 50*time.Millisecond && done != b.total {
 		return
@@ -60,14 +92,26 @@ func (b *progressBar) update(done int) {
 // stop completes the bar (or drops it when the run did not finish) and
 // waits for its last frame.
 func (b *progressBar) stop(finished bool) {
+	if b.lines != nil {
+		b.lines.stop()
+		return
+	}
 	b.bar.SetCurrent(int64(b.done))
 	if finished {
 		b.bar.SetTotal(-1, true)
 	} else {
 		b.bar.Abort(false)
 	}
+	b.g.setProgressSink(nil)
 	b.p.Wait()
-	b.g.progressSink = nil
+}
+
+// setProgressSink sends the lines of Warnf through w (a bar's writer,
+// which prints them above the bar), or straight to stderr when w is nil.
+func (g *Globals) setProgressSink(w io.Writer) {
+	g.warnMu.Lock()
+	defer g.warnMu.Unlock()
+	g.progressSink = w
 }
 
 func isBrokenPipe(err error) bool {

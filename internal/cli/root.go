@@ -58,6 +58,20 @@ func Execute(ctx context.Context, env Env, args []string) int {
 		stdoutIsTTY: isTerminal(env.Stdout),
 		stderrIsTTY: isTerminal(env.Stderr),
 	}
+	// Say that Ctrl-C was seen, above the progress bar if one is drawn
+	// (a line written past the bar would be drawn over).
+	noticed := make(chan struct{})
+	stopNotice := context.AfterFunc(ctx, func() {
+		defer close(noticed)
+		if context.Cause(ctx) == ErrInterrupted {
+			g.Warnf("fanout: stopping; press Ctrl-C again to quit at once")
+		}
+	})
+	defer func() {
+		if !stopNotice() { // it ran, or runs: let it finish first
+			<-noticed
+		}
+	}()
 	root := NewRootCmd(g)
 	root.SetArgs(args)
 	root.SetIn(env.Stdin)
@@ -136,6 +150,13 @@ stderr naming the item and the reason, and the exit status tells the truth.
 	)
 	root.Args = cobra.NoArgs // an unknown subcommand is a usage error
 	root.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
+	// cobra's completion command prints its help for a shell it does not
+	// know (tcsh) and succeeds: make that a usage error too.
+	root.InitDefaultCompletionCmd()
+	if c, _, err := root.Find([]string{"completion"}); err == nil && c != root {
+		c.Args = cobra.NoArgs
+		c.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
+	}
 	for _, c := range append(root.Commands(), root) {
 		c.Args = wrapArgs(c.Args)
 	}

@@ -7,6 +7,8 @@ import (
 	"os"
 	"sync"
 	"time"
+
+	"golang.org/x/term"
 )
 
 // cancelableStdin makes a read of the process's standard input give way to
@@ -29,6 +31,17 @@ type ctxReader struct {
 	buf  []byte // read but not yet returned
 	tail []byte // bytes after the last newline read: a line not yet whole
 	err  error  // the error that ends the stream
+}
+
+// stdinIsTerminal says whether r, the command's stdin, is a terminal: a
+// command with no input named then has nothing to read and says so,
+// rather than wait for typing.
+func stdinIsTerminal(r io.Reader) bool {
+	if c, ok := r.(*ctxReader); ok {
+		r = c.r
+	}
+	f, ok := r.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 // cutLineGrace is how long an input that ends in the middle of a line
