@@ -2,6 +2,7 @@ package thumb
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"image"
 	"sync"
@@ -75,6 +76,9 @@ func decodeBytes(data []byte, o Options) int64 {
 		return 0
 	}
 	px := int64(cfg.Width) * int64(cfg.Height)
+	if limit := cmp.Or(o.MaxPixels, DefaultMaxPixels); limit > 0 && px > limit {
+		return 0 // Make refuses it from its header, before any allocation
+	}
 	if format != "jpeg" {
 		return px * 5 // the image and a box-reduced copy
 	}

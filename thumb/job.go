@@ -53,6 +53,7 @@ var Job = &engine.Def[Settings, Item, Done]{
 			Encoder: Encoder{Format: s.Format, Quality: s.Quality},
 			force:   s.Force,
 			budget:  newBudget(s.decodeBudget()),
+			memory:  s.memory(),
 		}
 		return mk.run, nil
 	},
@@ -64,6 +65,7 @@ type maker struct {
 	Encoder
 	force  bool
 	budget *budget
+	memory int64 // Settings.MemoryMiB, in bytes; 0: no limit
 }
 
 func (mk *maker) run(ctx context.Context, it Item) (Done, error) {
@@ -76,11 +78,17 @@ func (mk *maker) run(ctx context.Context, it Item) (Done, error) {
 		d.Skipped = true
 		return d, nil
 	}
-	data, err := os.ReadFile(it.Src)
+	data, err := readSource(it.Src)
 	if err != nil {
 		return d, err
 	}
-	reserved, err := mk.budget.acquire(ctx, decodeBytes(data, mk.Options))
+	need := decodeBytes(data, mk.Options)
+	if mk.memory > 0 && need > mk.memory {
+		// Decoding would take the process down (Go cannot recover from
+		// running out of memory): this image fails alone.
+		return d, fmt.Errorf("%w: its decode needs about %s, more than the %s of --memory", ErrTooBig, sizeText(need), sizeText(mk.memory))
+	}
+	reserved, err := mk.budget.acquire(ctx, need)
 	if err != nil {
 		return d, err
 	}

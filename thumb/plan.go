@@ -167,6 +167,8 @@ func Prepare(s Settings, paths []string) (*Plan, error) {
 				pl.Problems = append(pl.Problems, Problem{path, unwrapPath(err)})
 			case st.IsDir():
 				walk(path, outAbs, s.Recursive, pl, add)
+			case !st.Mode().IsRegular():
+				pl.Problems = append(pl.Problems, Problem{path, fmt.Errorf("%w (%s)", ErrNotRegular, fileKind(st.Mode()))})
 			default:
 				add(path, "", st.Size())
 			}
