@@ -78,7 +78,7 @@ func (mk *maker) run(ctx context.Context, it Item) (Done, error) {
 		d.Skipped = true
 		return d, nil
 	}
-	data, err := readSource(it.Src)
+	data, err := readSource(ctx, it.Src)
 	if err != nil {
 		return d, err
 	}

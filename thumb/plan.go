@@ -207,7 +207,8 @@ func walk(root, outAbs string, recursive bool, pl *Plan, add func(src, rel strin
 			pl.Problems = append(pl.Problems, Problem{path, unwrapPath(err)})
 			return nil
 		}
-		if !st.Mode().IsRegular() {
+		if !st.Mode().IsRegular() { // a pipe, a device, a socket: named once
+			pl.Problems = append(pl.Problems, Problem{path, fmt.Errorf("%w (%s)", ErrNotRegular, fileKind(st.Mode()))})
 			return nil
 		}
 		rel, _ := filepath.Rel(root, filepath.Dir(path))

@@ -1,6 +1,7 @@
 package thumb
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -8,6 +9,9 @@ import (
 	"os"
 	"syscall"
 )
+
+// readPiece is how much readSource reads between looks at its context.
+const readPiece = 8 << 20
 
 // ErrNotRegular is the error of a source that is not a regular file: a
 // named pipe (whose open would wait for a writer for ever), a device such
@@ -22,7 +26,7 @@ var ErrTooBig = errors.New("image too big for the memory limit")
 // file without waiting (a named pipe put in its place after it was listed
 // must not block the run) and reads no more than the size it had when
 // opened, plus one byte to see that it grew.
-func readSource(path string) ([]byte, error) {
+func readSource(ctx context.Context, path string) ([]byte, error) {
 	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return nil, err
@@ -35,15 +39,24 @@ func readSource(path string) ([]byte, error) {
 	if !st.Mode().IsRegular() {
 		return nil, fmt.Errorf("%w (%s)", ErrNotRegular, fileKind(st.Mode()))
 	}
+	// In pieces, so that a slow disk or network file system does not hold
+	// up a cancelled run.
 	data := make([]byte, st.Size()+1)
-	n, err := io.ReadFull(f, data)
-	switch {
-	case err == nil:
-		return nil, errors.New("the file grew while it was read: still being written?")
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		return data[:n], nil
+	n := 0
+	for n < len(data) {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		m, err := io.ReadFull(f, data[n:min(len(data), n+readPiece)])
+		n += m
+		switch {
+		case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+			return data[:n], nil
+		case err != nil:
+			return nil, err
+		}
 	}
-	return nil, err
+	return nil, errors.New("the file grew while it was read: still being written?")
 }
 
 // fileKind names the type of a file that is not a regular one.

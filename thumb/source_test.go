@@ -83,3 +83,23 @@ func TestImageTooBigForMemory(t *testing.T) {
 		t.Fatalf("err %v, want ErrTooBig saying what it needs", err)
 	}
 }
+
+func TestReadSource(t *testing.T) {
+	dir := t.TempDir()
+	for _, size := range []int{0, 1, readPiece, 2*readPiece + 5} {
+		path := filepath.Join(dir, "f")
+		want := bytes.Repeat([]byte{'x'}, size)
+		if err := os.WriteFile(path, want, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		got, err := readSource(context.Background(), path)
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("%d bytes: read %d, %v", size, len(got), err)
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := readSource(ctx, filepath.Join(dir, "f")); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled read: %v", err)
+	}
+}

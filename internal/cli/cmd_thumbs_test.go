@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -261,5 +262,40 @@ func TestThumbsQuotesControlCharacters(t *testing.T) {
 	}
 	if strings.Count(stderr, "\n") != 1 || !strings.HasPrefix(stderr, strconv.Quote(bad)+": ") {
 		t.Errorf("stderr %q: want one line naming %q", stderr, bad)
+	}
+}
+
+// A folder holding a named pipe, /dev/zero (as a link), an image whose
+// header claims 10^10 pixels (with no pixel limit) and good files: one
+// line per bad item, every good thumbnail, exit 1, in seconds.
+func TestThumbsHostileFolder(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in")
+	copyInto(t, in, map[string]string{"wood.jpg": filepath.Join(thumbSamples, "wood.jpg"), "ladybird.jpg": filepath.Join(thumbSamples, "ladybird.jpg")})
+	if err := syscall.Mkfifo(filepath.Join(in, "fifo.jpg"), 0o644); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	if err := os.Symlink("/dev/zero", filepath.Join(in, "zero.jpg")); err != nil {
+		t.Fatal(err)
+	}
+	bomb := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x01\x86\xa0\x00\x01\x86\xa0\x08\x06\x00\x00\x00\x00\x00\x00\x00")
+	if err := os.WriteFile(filepath.Join(in, "bomb.png"), bomb, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	code, _, stderr := thumbsRun(t, "-q", "--max-pixels", "-1", "-o", out, in)
+	lines := strings.Split(strings.TrimSpace(stderr), "\n")
+	if code != 1 || len(lines) != 3 {
+		t.Fatalf("exit %d, %d lines on stderr, want 1 and 3:\n%s", code, len(lines), stderr)
+	}
+	for _, want := range []string{"fifo.jpg: not a regular file (a named pipe)", "zero.jpg: not a regular file (a character device)", "bomb.png: "} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	for _, made := range []string{"wood_128_128.png", "ladybird_128_128.png"} {
+		if _, err := os.Stat(filepath.Join(out, made)); err != nil {
+			t.Error(err)
+		}
 	}
 }
