@@ -127,6 +127,8 @@ func runPrimes(ctx context.Context, g *Globals, o primesOptions, args []string) 
 		Noun:        "numbers",
 		NoInput:     "no numbers: " + in.describe() + " is empty",
 		SelfCounted: true,
+		InputBytes:  in.size(),
+		BytesOf:     func(c prime.Chunk) int64 { return int64(len(c.Text)) + c.Long },
 		Emit: func(r engine.Result[prime.Chunk, prime.Checked], rep *Report) error {
 			if halted {
 				return nil
@@ -226,6 +228,18 @@ func primeInputs(g *Globals, o primesOptions, args []string) (*primeInput, func(
 	var closeAll func()
 	in.readers, in.unopened, closeAll = openInputs(g, names)
 	return in, closeAll, nil
+}
+
+// size is the input's size in bytes, when it is known before the run.
+func (in *primeInput) size() int64 {
+	n := inputSize(in.readers)
+	if n == 0 && len(in.readers) > 0 {
+		return 0
+	}
+	for _, a := range in.args {
+		n += int64(len(a)) + 1
+	}
+	return n
 }
 
 // describe names the input for the "no numbers" message.

@@ -29,6 +29,12 @@ type Task[In, Out any] struct {
 	// Emit writes the output of one result, successful or not. A returned
 	// error (a failed write) stops the run. Nil means no output.
 	Emit func(r engine.Result[In, Out], rep *Report) error
+	// InputBytes is the size of the input when it is known before the run
+	// (files, not a pipe), and BytesOf the part of it an input covers: the
+	// bar then shows how far the run is and its ETA by bytes read, when
+	// the number of items is not known.
+	InputBytes int64
+	BytesOf    func(In) int64
 	// SelfCounted says that Emit counts items itself through rep.OK and
 	// rep.Fail (for jobs whose engine items are chunks of many items).
 	// Otherwise Drive counts each result and reports each failed one.
@@ -90,7 +96,8 @@ func Drive[In, Out any](ctx context.Context, g *Globals, t Task[In, Out]) error 
 	rep := &Report{g: g}
 	// The bar counts what the report counts: items, even when the engine's
 	// items are chunks of them.
-	bar := g.startProgress(t.Noun, t.Total)
+	bar := g.startProgress(t.Noun, t.Total, t.InputBytes)
+	var bytesDone int64
 
 	var writeErr error
 	var flusher idleFlusher
@@ -127,7 +134,10 @@ func Drive[In, Out any](ctx context.Context, g *Globals, t Task[In, Out]) error 
 			}
 		}
 		if bar != nil {
-			bar.update(rep.ok + rep.failed)
+			if t.BytesOf != nil {
+				bytesDone += t.BytesOf(r.In)
+			}
+			bar.update(rep.ok+rep.failed, bytesDone)
 		}
 		return true
 	}

@@ -163,16 +163,18 @@ func TestDriveProgressBar(t *testing.T) {
 func TestProgressLines(t *testing.T) {
 	for _, tc := range []struct {
 		total, done int
+		size, bytes int64
 		elapsed     time.Duration
 		want        string
 	}{
-		{5000, 1200, 3 * time.Second, "numbers 1200 / 5000 (24%), 400/s, ETA 10s"},
-		{5000, 5000, 3 * time.Second, "numbers 5000 / 5000 (100%), 1667/s"},
-		{0, 1200, 2 * time.Second, "numbers 1200, 600/s"},
-		{100, 0, time.Second, "numbers 0 / 100 (0%), 0/s"},
+		{5000, 1200, 0, 0, 3 * time.Second, "numbers 1200 / 5000 (24%), 400/s, ETA 10s"},
+		{5000, 5000, 0, 0, 3 * time.Second, "numbers 5000 / 5000 (100%), 1667/s"},
+		{0, 1200, 0, 0, 2 * time.Second, "numbers 1200, 600/s"},
+		{100, 0, 0, 0, time.Second, "numbers 0 / 100 (0%), 0/s"},
+		{0, 1200, 4000, 1000, 2 * time.Second, "numbers 1200 (25% of the input), 600/s, ETA 6s"},
 	} {
-		l := &progressLines{noun: "numbers", total: tc.total}
-		if got := l.line(tc.done, tc.elapsed); got != tc.want {
+		l := &progressLines{noun: "numbers", total: tc.total, size: tc.size}
+		if got := l.line(tc.done, tc.bytes, tc.elapsed); got != tc.want {
 			t.Errorf("line(%d of %d, %v) = %q, want %q", tc.done, tc.total, tc.elapsed, got, tc.want)
 		}
 	}

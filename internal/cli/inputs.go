@@ -46,6 +46,29 @@ func openInputs(g *Globals, names []string) (readers []namedReader, failed int, 
 	}
 }
 
+// inputSize is the total size in bytes of readers when every one of them
+// is a regular file (stdin too, when it is one), or 0 when it cannot be
+// known (a pipe, a terminal).
+func inputSize(readers []namedReader) int64 {
+	var n int64
+	for _, nr := range readers {
+		r := nr.r
+		if c, ok := r.(*ctxReader); ok {
+			r = c.r
+		}
+		f, ok := r.(*os.File)
+		if !ok {
+			return 0
+		}
+		st, err := f.Stat()
+		if err != nil || !st.Mode().IsRegular() {
+			return 0
+		}
+		n += st.Size()
+	}
+	return n
+}
+
 // inputsFailed is the error of a run some of whose input files could not
 // be opened: err if the run failed for another reason too, else status 1.
 // A run of only such files is no "empty input" (status 2) either.
