@@ -28,6 +28,8 @@ type Client struct {
 	run string
 	key []byte // for taskToken
 
+	kv       jetstream.KeyValue // the run records
+	rec      *record
 	results  jetstream.ConsumeContext
 	maxDeliv *nats.Subscription
 	watch    *watchdog
@@ -67,6 +69,7 @@ func Dial(ctx context.Context, url string, cfg Config, opts ...nats.Option) (*Cl
 		return nil, fmt.Errorf("cluster: run key: %w", err)
 	}
 	c.watch = newWatchdog(c)
+	c.rec = &record{c: c}
 	base := []nats.Option{
 		nats.Name("fanout submitter"), nats.Timeout(5 * time.Second),
 		nats.MaxReconnects(-1), nats.ReconnectWait(250 * time.Millisecond),
@@ -83,6 +86,9 @@ func Dial(ctx context.Context, url string, cfg Config, opts ...nats.Option) (*Cl
 	deadline := time.Now().Add(min(cfg.BrokerTimeout, 30*time.Second))
 	for {
 		c.js, err = ensure(ctx, nc, cfg)
+		if err == nil {
+			c.kv, err = runBucket(ctx, c.js, cfg, 1)
+		}
 		if err == nil {
 			err = c.watch.start(ctx)
 		}
@@ -286,6 +292,7 @@ func (c *Client) Close() error {
 	c.mu.Lock()
 	c.closed = true
 	c.mu.Unlock()
+	c.rec.stop()
 	c.watch.stop()
 	c.results.Stop()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

@@ -46,6 +46,16 @@ type Config struct {
 	// Retention is how long tasks and results are kept at most. Default
 	// 24h.
 	Retention time.Duration
+	// RunBucket is the key-value bucket of run records (see Run). Default
+	// Stream + "_RUNS".
+	RunBucket string
+	// Heartbeat is how often a submitter updates its run's record, and
+	// so how soon it learns that its run was cancelled. Default 5s.
+	Heartbeat time.Duration
+	// AbandonAfter is how long a run's submitter may be silent before
+	// workers take the run for abandoned: they cancel it rather than run
+	// its tasks for nobody. It must exceed BrokerTimeout. Default 3m.
+	AbandonAfter time.Duration
 	// Replicas is how many servers keep a copy of each stream. Zero means
 	// 3 when the broker is part of a cluster of 3 or more servers, else 1.
 	Replicas int
@@ -81,6 +91,15 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Retention <= 0 {
 		c.Retention = 24 * time.Hour
+	}
+	if c.RunBucket == "" {
+		c.RunBucket = c.Stream + "_RUNS"
+	}
+	if c.Heartbeat <= 0 {
+		c.Heartbeat = 5 * time.Second
+	}
+	if c.AbandonAfter <= 0 {
+		c.AbandonAfter = 3 * time.Minute
 	}
 	return c
 }

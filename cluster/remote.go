@@ -47,6 +47,7 @@ func Remote[S engine.Settings, In, Out any](c *Client, d *engine.Def[S, In, Out]
 		if err != nil {
 			return out, fmt.Errorf("cluster: encode %s input: %w", job, err)
 		}
+		c.rec.start(job, settings)
 		seq, cl, err := c.register()
 		if err != nil {
 			return out, err
@@ -63,6 +64,7 @@ func Remote[S engine.Settings, In, Out any](c *Client, d *engine.Def[S, In, Out]
 			return out, err
 		}
 		c.published(seq, cl, ack.Sequence)
+		c.rec.sent()
 		defer c.forget(seq, ack.Sequence)
 		var res reply
 		select {
@@ -73,6 +75,7 @@ func Remote[S engine.Settings, In, Out any](c *Client, d *engine.Def[S, In, Out]
 		if res.err != nil {
 			return out, res.err
 		}
+		c.rec.answered(res.hdr.Get(hdrError) != "")
 		if e := res.hdr.Get(hdrError); e != "" {
 			err := error(&RemoteError{Job: job, Msg: e})
 			if res.hdr.Get(hdrTransient) == "1" {

@@ -50,6 +50,9 @@ func ensure(ctx context.Context, nc *nats.Conn, cfg Config) (jetstream.JetStream
 		Duplicates: dedupeWindow,
 		Replicas:   replicas,
 	}}
+	if _, err := runBucket(ctx, js, cfg, replicas); err != nil {
+		return nil, err
+	}
 	for _, sc := range streams {
 		if _, err := js.Stream(ctx, sc.Name); errors.Is(err, jetstream.ErrStreamNotFound) {
 			_, err = js.CreateStream(ctx, sc)

@@ -116,6 +116,7 @@ type puller struct {
 	nc   *nats.Conn
 	cfg  Config
 	logf func(string, ...any)
+	runs *runStates
 
 	inbox string
 	sub   *nats.Subscription
@@ -135,7 +136,7 @@ const (
 )
 
 func newPuller(js jetstream.JetStream, nc *nats.Conn, cfg Config, slots int, logf func(string, ...any)) (*puller, error) {
-	p := &puller{js: js, nc: nc, cfg: cfg, logf: logf, inbox: nats.NewInbox(), in: make(chan *nats.Msg, 8*slots+16)}
+	p := &puller{js: js, nc: nc, cfg: cfg, logf: logf, runs: &runStates{js: js, cfg: cfg}, inbox: nats.NewInbox(), in: make(chan *nats.Msg, 8*slots+16)}
 	sub, err := nc.ChanSubscribe(p.inbox, p.in)
 	if err != nil {
 		return nil, fmt.Errorf("cluster: subscribe for tasks: %w", err)
@@ -299,6 +300,11 @@ func (p *puller) ok() {
 // task; it returns the job's name and the job's error, for OnTask.
 func (w *Worker) handle(ctx context.Context, p *puller, jobs *builtJobs, m task, back *handBack) (string, error) {
 	job := jobOf(m.Subject(), p.cfg)
+	run := runOf(m.Subject())
+	if why := p.runs.over(ctx, run); why != "" {
+		_ = m.Term() // nobody waits for its result
+		return job, fmt.Errorf("%w: task of run %s dropped: %s", errRunEnded, run, why)
+	}
 	h := m.Headers()
 	reply := h.Get(hdrReply)
 	raw, err := jobs.get(job, h.Get(hdrVersion), h.Get(hdrSettings))
@@ -313,9 +319,12 @@ func (w *Worker) handle(ctx context.Context, p *puller, jobs *builtJobs, m task,
 		return job, err
 	}
 
-	// Tell the server the task is alive while it runs.
+	// Tell the server the task is alive while it runs, and stop it when
+	// its run ends meanwhile (cancelled, abandoned).
 	var wg sync.WaitGroup
 	alive, stopAlive := context.WithCancel(ctx)
+	taskCtx, stopTask := context.WithCancelCause(ctx)
+	defer stopTask(nil)
 	wg.Go(func() {
 		t := time.NewTicker(p.cfg.AckWait / 3)
 		defer t.Stop()
@@ -324,11 +333,21 @@ func (w *Worker) handle(ctx context.Context, p *puller, jobs *builtJobs, m task,
 			case <-alive.Done():
 				return
 			case <-t.C:
+				if why := p.runs.over(alive, run); why != "" {
+					stopTask(fmt.Errorf("%w: task of run %s stopped: %s", errRunEnded, run, why))
+					return
+				}
 				_ = m.InProgress()
 			}
 		}
 	})
-	out, err := callRaw(ctx, raw, m.Data())
+	out, err := callRaw(taskCtx, raw, m.Data())
+	if cause := context.Cause(taskCtx); ctx.Err() == nil && errors.Is(cause, errRunEnded) {
+		stopAlive()
+		wg.Wait()
+		_ = m.Term()
+		return job, cause
+	}
 	if ctx.Err() != nil {
 		stopAlive()
 		wg.Wait()

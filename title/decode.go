@@ -84,7 +84,14 @@ func decodeBody(body io.Reader, contentEncoding string) (decoder, error) {
 // isDecodeError reports whether err comes from a broken compressed stream.
 func isDecodeError(err error) bool {
 	var corrupt flate.CorruptInputError
-	return errors.Is(err, gzip.ErrHeader) || errors.Is(err, gzip.ErrChecksum) ||
-		errors.Is(err, zlib.ErrHeader) || errors.Is(err, zlib.ErrChecksum) ||
-		errors.As(err, &corrupt) || strings.HasPrefix(err.Error(), "brotli:")
+	if errors.Is(err, gzip.ErrHeader) || errors.Is(err, gzip.ErrChecksum) ||
+		errors.Is(err, zlib.ErrHeader) || errors.Is(err, zlib.ErrChecksum) || errors.As(err, &corrupt) {
+		return true
+	}
+	for ; err != nil; err = errors.Unwrap(err) { // brotli's errors are of an unexported type
+		if strings.HasPrefix(err.Error(), "brotli:") {
+			return true
+		}
+	}
+	return false
 }

@@ -55,12 +55,14 @@ func ClassOf(err error) Class {
 	return ClassOther
 }
 
-// Errors for redirects, returned by the client's redirect check.
+// Errors for redirects, returned by the client's redirect check, and of
+// Extract.
 var (
 	errTooManyRedirects = errors.New("too many redirects")
 	errRedirectLoop     = errors.New("redirect loop")
 	errTooLarge         = errors.New("byte cap reached before a title")
 	errNoTitle          = errors.New("no <title> in the page")
+	errEmptyTitle       = errors.New("the <title> is empty") // also class no_title
 )
 
 // classify names the class of a transport error.

@@ -17,11 +17,12 @@ const (
 	DefaultMaxTitle = 1024    // runes of title kept at most
 )
 
-// Bounds on memory that do not need tuning.
+// Bounds on memory that do not need tuning. The tokenizer's buffer holds
+// one token, so it is bounded by the byte cap; the text of <script> and
+// the like, the usual long tokens, is skipped with a small one (rawTextBuf).
 const (
-	maxTokenBuf  = 512 << 10 // the tokenizer's buffer: the largest single token
-	maxRawTitle  = 64 << 10  // raw title bytes kept before decoding
-	guessReadMax = 16 << 10  // extra bytes read to guess an undeclared charset
+	maxRawTitle  = 64 << 10 // raw title bytes kept before decoding
+	guessReadMax = 16 << 10 // extra bytes read to guess an undeclared charset
 )
 
 // Limits bound what Extract reads. The zero value means the defaults.
@@ -51,10 +52,13 @@ type Extracted struct {
 // outside <svg>, and returns the title decoded to UTF-8. contentType is the
 // page's Content-Type header ("" if none); it may name the charset.
 //
-// It returns an error wrapping errNoTitle (class no_title) when the page
-// ends without a title or with an empty one, errTooLarge (class
-// body_too_large) when lim.MaxBytes were read first, and r's own error when
-// reading fails. Extract never reads more than lim.MaxBytes from r.
+// It returns errNoTitle (class no_title) when the page ends without a
+// title, errEmptyTitle (class no_title too) when the title is empty or all
+// white space, errTooLarge (class body_too_large) when lim.MaxBytes were
+// read first, and r's own error when reading fails before </title>: text
+// read before a failure is no title, since a broken compressed stream
+// yields garbage up to its error. A title cut by the end of the page or by
+// the byte cap is kept. Extract never reads more than lim.MaxBytes from r.
 func Extract(r io.Reader, contentType string, lim Limits) (Extracted, error) {
 	lim = lim.withDefaults()
 	cr := &capReader{r: r, max: lim.MaxBytes}
@@ -76,21 +80,19 @@ func Extract(r io.Reader, contentType string, lim Limits) (Extracted, error) {
 		src = transform.NewReader(src, declared.Encoding.NewDecoder())
 	}
 
-	z := html.NewTokenizer(src)
-	z.SetMaxBuf(maxTokenBuf)
-	s := scan(z)
+	s := scan(&stream{r: src})
 	out := Extracted{BytesRead: cr.n}
-	if !s.found {
-		switch err := z.Err(); {
-		case err == io.EOF:
-			return out, errNoTitle
-		case errors.Is(err, errTooLarge):
+	switch {
+	case !s.found && s.err == io.EOF:
+		return out, errNoTitle
+	case errors.Is(s.err, errTooLarge):
+		if !s.found {
 			return out, fmt.Errorf("%w (%d bytes)", errTooLarge, lim.MaxBytes)
-		case errors.Is(err, html.ErrBufferExceeded):
-			return out, fmt.Errorf("%w: a single token exceeds %d bytes", errTooLarge, maxTokenBuf)
-		default:
-			return out, err
 		}
+	case !s.found:
+		return out, s.err
+	case !s.closed && s.err != io.EOF:
+		return out, fmt.Errorf("the page broke off inside the <title>: %w", s.err)
 	}
 
 	cs := declared
@@ -105,7 +107,7 @@ func Extract(r io.Reader, contentType string, lim Limits) (Extracted, error) {
 			cs, ok = s.meta, s.metaOK
 		}
 		if !ok {
-			cs = guessFor(s.raw, cr, z)
+			cs = guessFor(s.raw, cr, s.z)
 		}
 	}
 	out.Charset = cs
@@ -116,7 +118,7 @@ func Extract(r io.Reader, contentType string, lim Limits) (Extracted, error) {
 	}
 	out.Title = clean(text, lim.MaxTitle)
 	if out.Title == "" {
-		return out, fmt.Errorf("%w: the <title> is empty", errNoTitle)
+		return out, errEmptyTitle
 	}
 	return out, nil
 }
@@ -125,46 +127,71 @@ func Extract(r io.Reader, contentType string, lim Limits) (Extracted, error) {
 type scanned struct {
 	raw    []byte  // the title's raw text, entities not yet decoded
 	found  bool    // a <title> outside <svg> was seen
+	closed bool    // and its end tag
 	meta   Charset // the first <meta> charset declaration before it ends
 	metaOK bool
+	z      *html.Tokenizer // the tokenizer that read the last token
+	err    error           // what ended the scan before </title>; io.EOF at the end
 }
 
-// scan runs the tokenizer up to the end of the first <title> outside <svg>,
-// or to the end of the input or the first error.
-func scan(z *html.Tokenizer) scanned {
-	var s scanned
+// scan runs a tokenizer on in up to the end of the first <title> outside
+// <svg>, or to the end of the input or the first error. The text of a raw
+// text element that outgrows rawTextBuf is skipped (skipRawText) and a new
+// tokenizer goes on after it.
+func scan(in *stream) scanned {
+	s := scanned{z: html.NewTokenizer(in)}
 	svg, inTitle := 0, false
+	raw := "" // the element whose raw text the next token is, if skippable
 	for {
-		tt := z.Next()
+		tt := s.z.Next()
+		if raw != "" {
+			// Only a token cut by the buffer (ErrBufferExceeded, reported
+			// on the next call) is this long. It began where the raw text
+			// does: Raw and Buffered are all the tokenizer read from there.
+			if tt == html.TextToken && len(s.z.Raw()) >= rawTextBuf {
+				in.unread(s.z.Raw(), s.z.Buffered())
+				if err := skipRawText(in, raw); err != nil {
+					s.err = err
+					return s
+				}
+				s.z, raw = html.NewTokenizer(in), ""
+				continue
+			}
+			s.z.SetMaxBuf(0)
+			raw = ""
+		}
 		switch tt {
 		case html.ErrorToken:
+			s.err = s.z.Err()
 			return s
 		case html.TextToken:
 			if inTitle && len(s.raw) < maxRawTitle {
-				s.raw = append(s.raw, z.Raw()...)
+				s.raw = append(s.raw, s.z.Raw()...)
 			}
 		case html.StartTagToken, html.SelfClosingTagToken:
-			name, hasAttr := z.TagName()
+			name, hasAttr := s.z.TagName()
 			switch string(name) {
 			case "svg":
 				if tt == html.StartTagToken {
 					svg++
 				}
 			case "title":
-				if svg == 0 && tt == html.StartTagToken {
-					inTitle, s.found = true, true
-				}
-				if svg == 0 && tt == html.SelfClosingTagToken {
-					// <title/> is a start tag in HTML: its text follows.
+				// <title/> is a start tag in HTML: its text follows.
+				if svg == 0 {
 					inTitle, s.found = true, true
 				}
 			case "meta":
 				if hasAttr && !s.metaOK && svg == 0 {
-					s.meta, s.metaOK = metaCharset(z)
+					s.meta, s.metaOK = metaCharset(s.z)
 				}
 			}
+			// The tokenizer reads the text after such a tag, even
+			// <script/>, as raw text.
+			if raw = skippable(name); raw != "" {
+				s.z.SetMaxBuf(rawTextBuf)
+			}
 		case html.EndTagToken:
-			name, _ := z.TagName()
+			name, _ := s.z.TagName()
 			switch string(name) {
 			case "svg":
 				if svg > 0 {
@@ -172,6 +199,7 @@ func scan(z *html.Tokenizer) scanned {
 				}
 			case "title":
 				if inTitle {
+					s.closed = true
 					return s
 				}
 			}

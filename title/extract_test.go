@@ -157,7 +157,7 @@ func classOfExtract(err error) Class {
 	switch {
 	case err == nil:
 		return ""
-	case errors.Is(err, errNoTitle):
+	case errors.Is(err, errNoTitle), errors.Is(err, errEmptyTitle):
 		return ClassNoTitle
 	case errors.Is(err, errTooLarge):
 		return ClassBodyTooLarge

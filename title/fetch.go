@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/fanout-dev/fanout/engine"
@@ -47,9 +48,9 @@ func New(c Config) *Fetcher {
 
 // Job fetches one URL and returns its Page, with a Fetcher made once per
 // run from the settings (so that the run's requests share its
-// connections). Transient failures (connect errors, 429, 502, 503, 504)
-// are marked for the engine to retry, honouring Retry-After. Its default
-// concurrency is 100 requests at once.
+// connections). Transient failures (connect errors other than a refused
+// connection, 429, 502, 503, 504) are marked for the engine to retry,
+// honouring Retry-After. Its default concurrency is 100 requests at once.
 var Job = &engine.Def[Config, string, Page]{
 	Name:    "titles",
 	Version: 1,
@@ -60,13 +61,14 @@ var Job = &engine.Def[Config, string, Page]{
 }
 
 // Normalize turns an input line into an absolute http or https URL: a bare
-// host such as example.com gets https://.
+// host such as example.com or example.com:8080/path gets https://. Any
+// other scheme (mailto:, javascript:, ftp://) is an error.
 func Normalize(raw string) (string, error) {
 	s := strings.TrimSpace(raw)
 	if s == "" {
 		return "", errors.New("empty URL")
 	}
-	if !strings.Contains(s, "://") {
+	if !hasScheme(s) {
 		s = "https://" + s
 	}
 	u, err := url.Parse(s)
@@ -82,9 +84,42 @@ func Normalize(raw string) (string, error) {
 	return u.String(), nil
 }
 
+// hasScheme reports whether s begins with a URL scheme: a letter, then
+// letters, digits, "+", "-" or ".", then ":". It does not when what
+// follows the ":" is a port (at most 65535, then the end, "/", "?" or "#"),
+// as in localhost:8080 or example.com:8080/path: that is a bare host.
+func hasScheme(s string) bool {
+	i := strings.IndexByte(s, ':')
+	if i <= 0 || !isAlpha(s[0]) {
+		return false
+	}
+	for j := 1; j < i; j++ {
+		if c := s[j]; !isAlpha(c) && !('0' <= c && c <= '9') && c != '+' && c != '-' && c != '.' {
+			return false
+		}
+	}
+	rest := s[i+1:]
+	if strings.HasPrefix(rest, "//") {
+		return true
+	}
+	port := rest
+	if k := strings.IndexAny(rest, "/?#"); k >= 0 {
+		port = rest[:k]
+	}
+	if port == "" {
+		return false // example.com: or example.com:/path
+	}
+	_, err := strconv.ParseUint(port, 10, 16) // digits only, at most 65535
+	return err != nil
+}
+
+func isAlpha(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+
 // Fetch gets one page and returns its title. The Page is filled as far as
 // the fetch went even when the error is not nil; the error is an *Error,
-// wrapped in an engine.TransientError when worth retrying.
+// wrapped in an engine.TransientError when worth retrying. When ctx is
+// cancelled first, the error is of class canceled and wraps
+// context.Canceled and the cause: the page did not fail, it was given up.
 func (f *Fetcher) Fetch(ctx context.Context, raw string) (Page, error) {
 	p := Page{URL: strings.TrimSpace(raw)}
 	start := time.Now()
@@ -92,7 +127,9 @@ func (f *Fetcher) Fetch(ctx context.Context, raw string) (Page, error) {
 		p.MS = time.Since(start).Milliseconds()
 		p.Error, p.Detail = c, err.Error()
 		e := &Error{Class: c, Status: status, Err: err}
-		if c == ClassConnect {
+		// A refused connection is an answer, as curl sees it: nothing
+		// listens there, and trying again soon will not change that.
+		if c == ClassConnect && !errors.Is(err, syscall.ECONNREFUSED) {
 			return p, engine.Transient(e)
 		}
 		return p, e
@@ -108,6 +145,9 @@ func (f *Fetcher) Fetch(ctx context.Context, raw string) (Page, error) {
 	}
 	release, err := f.limit.acquire(ctx, req.URL.Host)
 	if err != nil {
+		if c := canceled(ctx); c != nil {
+			return fail(ClassCanceled, 0, c)
+		}
 		return fail(classify(err), 0, fmt.Errorf("wait for a turn: %w", err))
 	}
 	defer release()
@@ -125,6 +165,9 @@ func (f *Fetcher) Fetch(ctx context.Context, raw string) (Page, error) {
 
 	resp, err := f.client.Do(req)
 	if err != nil {
+		if c := canceled(ctx); c != nil {
+			return fail(ClassCanceled, 0, c)
+		}
 		if cause := context.Cause(ctx); cause != nil && ctx.Err() == context.DeadlineExceeded {
 			err = cause
 		}
@@ -207,11 +250,14 @@ func drain(resp *http.Response, read int64, cancel context.CancelFunc) {
 // bodyFail classifies an error met while reading the body.
 func (f *Fetcher) bodyFail(ctx context.Context, fail func(Class, int, error) (Page, error), status int, wire *wireReader, err error) (Page, error) {
 	switch {
-	case errors.Is(err, errNoTitle):
+	case errors.Is(err, errNoTitle), errors.Is(err, errEmptyTitle):
 		return fail(ClassNoTitle, status, err)
 	case errors.Is(err, errTooLarge):
 		return fail(ClassBodyTooLarge, status, err)
 	case wire.err != nil || ctx.Err() != nil:
+		if c := canceled(ctx); c != nil {
+			return fail(ClassCanceled, status, c)
+		}
 		if ctx.Err() == context.DeadlineExceeded {
 			return fail(ClassTimeout, status, context.Cause(ctx))
 		}
@@ -223,6 +269,22 @@ func (f *Fetcher) bodyFail(ctx context.Context, fail func(Class, int, error) (Pa
 		return fail(ClassDecode, status, err)
 	}
 	return fail(ClassOther, status, err)
+}
+
+// canceled returns the error of a fetch whose caller gave up, or nil when
+// ctx was not cancelled (a timeout is no cancellation). It wraps
+// context.Canceled, by which the engine tells an item cut short from one
+// that failed, and the cause (cli.ErrInterrupted on Ctrl-C): the HTTP
+// client reports the cause alone.
+func canceled(ctx context.Context) error {
+	if !errors.Is(ctx.Err(), context.Canceled) {
+		return nil
+	}
+	cause := context.Cause(ctx)
+	if errors.Is(cause, context.Canceled) {
+		return cause
+	}
+	return fmt.Errorf("%w (%w)", cause, context.Canceled)
 }
 
 // isHTMLType reports whether a Content-Type may hold an HTML page. An empty

@@ -83,3 +83,18 @@ func FuzzDetectCharset(f *testing.F) {
 		}
 	})
 }
+
+// FuzzSkipRawText checks that the text of a <script> or <style> too long
+// for the tokenizer's small buffer is skipped as the tokenizer reads it:
+// the page gives the same title as when that text is short.
+func FuzzSkipRawText(f *testing.F) {
+	f.Add("<!--<script></script><title>F</title>--></script><title>T</title>", false)
+	f.Add("a</style ><title>T</title>", true)
+	f.Fuzz(func(t *testing.T, body string, style bool) {
+		tag := "script"
+		if style {
+			tag = "style"
+		}
+		sameAsTokenizer(t, tag, body, rawTextBuf)
+	})
+}

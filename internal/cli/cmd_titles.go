@@ -2,18 +2,17 @@ package cli
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"iter"
-	"os"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
-	"golang.org/x/term"
 
 	"github.com/fanout-dev/fanout/engine"
 	"github.com/fanout-dev/fanout/title"
@@ -37,7 +36,8 @@ type titlesOptions struct {
 }
 
 // defaultTitleRetries is --retries for titles unless given: transient
-// failures (connect errors, 429, 502, 503, 504) get two more attempts.
+// failures (connect errors but a refused connection, 429, 502, 503, 504)
+// get two more attempts.
 const defaultTitleRetries = 2
 
 func (o *titlesOptions) AddFlags(f *pflag.FlagSet) {
@@ -65,8 +65,11 @@ func newTitlesCmd(g *Globals) *cobra.Command {
 in completion order (--ordered: input order). URLs come from the arguments
 and from files given with -f, or else from standard input, one per line;
 blank lines and lines starting with # are skipped, and a bare host such as
-example.com gets https://. Input is streamed: a list of any length starts
-at once and uses constant memory.
+example.com or example.com:8080/path gets https://; any other scheme
+(mailto:, javascript:, ftp://) is a bad_url. A byte order mark at the start
+of an input is skipped; a line over 1 MiB fails on its own ("urls.txt:
+line 2: too long") and reading goes on. Input is streamed: a list of any
+length starts at once and uses constant memory.
 
 Titles are the first <title> of the document outside <svg>, with entities
 decoded and whitespace collapsed, read with a real HTML tokenizer. The
@@ -79,14 +82,19 @@ One HTTP client is shared by all requests: keep-alive, HTTP/2 where
 offered, gzip, deflate and brotli, TLS verified unless --insecure. Each
 page costs at most --max-bytes (reading stops at </title>), at most
 --max-redirects redirects (a loop fails at once), and at most --timeout.
-Transient failures (connect errors, HTTP 429, 502, 503, 504) are retried
---retries times (default 2 here) with backoff, honouring Retry-After.
+Any title within --max-bytes is found, after scripts of any size. Transient
+failures (connect errors, HTTP 429, 502, 503, 504) are retried --retries
+times (default 2 here) with backoff, honouring Retry-After; a refused
+connection is an answer, not retried.
 
 A failed URL is one line "URL: class: reason" on stderr. With --json every
 URL gives one object: url, final_url, status, title, content_type, charset,
 bytes_read, ms, error, where error is a class: bad_url, dns, connect, tls,
 timeout, reset, http_status, too_many_redirects, redirect_loop, not_html,
-decode, no_title, body_too_large.
+decode, no_title, body_too_large. An empty title is no_title, "the <title>
+is empty"; a body that breaks off before </title> fails (decode, reset...),
+as text after a decode error is never a title. URLs in flight when Ctrl-C
+stops the run are neither printed nor counted as failed.
 
 ` + exitCodesHelp,
 		Example: `  fanout titles example.com https://go.dev
@@ -128,7 +136,7 @@ func runTitles(ctx context.Context, g *Globals, o titlesOptions, args []string) 
 	}
 	files := o.Files
 	if len(args) == 0 && len(files) == 0 {
-		if isTerminalReader(g.Stdin) {
+		if stdinIsTerminal(g.Stdin) {
 			return Usagef("usage: no URLs: give them as arguments, with -f FILE, or on stdin")
 		}
 		files = []string{"-"}
@@ -143,14 +151,14 @@ func runTitles(ctx context.Context, g *Globals, o titlesOptions, args []string) 
 	}
 	defer doneRemote()
 	g.Jobs = o.Concurrency // -c sets the concurrency of this job
-	err = Drive(ctx, g, Task[string, title.Page]{
-		Job:     job,
+	err = Drive(ctx, g, Task[urlLine, title.Page]{
+		Job:     lineJob(job),
 		Inputs:  in.All(),
 		Ordered: o.Ordered,
 		Noun:    "URLs",
 		NoInput: "no URLs: the input held none (blank lines and # comments are skipped)",
-		Name:    urlName,
-		Emit: func(r engine.Result[string, title.Page], _ *Report) error {
+		Name:    urlLine.String,
+		Emit: func(r engine.Result[urlLine, title.Page], _ *Report) error {
 			return emitTitle(g, o, r)
 		},
 	})
@@ -166,10 +174,11 @@ func runTitles(ctx context.Context, g *Globals, o titlesOptions, args []string) 
 
 // emitTitle writes one result: a JSON object for every URL with --json,
 // else URL<TAB>TITLE (or the title alone) for each page that has one.
-func emitTitle(g *Globals, o titlesOptions, r engine.Result[string, title.Page]) error {
+// Drive writes nothing for a URL cancelled in flight.
+func emitTitle(g *Globals, o titlesOptions, r engine.Result[urlLine, title.Page]) error {
 	p := r.Out
-	if p.URL == "" {
-		p.URL = urlName(r.In)
+	if p.URL == "" && r.In.err == nil {
+		p.URL = urlName(r.In.url)
 	}
 	if r.Err != nil && p.Error == "" {
 		p.Error, p.Detail = title.ClassOf(r.Err), r.Err.Error()
@@ -197,8 +206,46 @@ func urlName(in string) string {
 	return strings.TrimSpace(in)
 }
 
+// maxURLLine is the longest input line taken as a URL; a longer one fails
+// on its own.
+const maxURLLine = 1 << 20
+
+// utf8BOM is the byte order mark Windows editors put at the start of a
+// file; it is skipped at the start of each input.
+var utf8BOM = []byte("\xef\xbb\xbf")
+
+// urlLine is one input of titles: a URL as given, or a line of an input
+// that cannot be one.
+type urlLine struct {
+	url  string
+	name string // names a bad line: "urls.txt: line 2", or "line 2" on stdin
+	err  error  // why the line is no URL; nil for a URL
+}
+
+// String names the input in error lines: its URL as fetched when it is
+// one, or the bad line's source and number.
+func (l urlLine) String() string {
+	if l.err != nil {
+		return l.name
+	}
+	return urlName(l.url)
+}
+
+// lineJob is job on urlLines: a bad line fails at once, with class
+// bad_url, and goes neither to the job nor to a cluster worker.
+func lineJob(job engine.Job[string, title.Page]) engine.Job[urlLine, title.Page] {
+	return engine.Job[urlLine, title.Page]{Name: job.Name, Workers: job.Workers,
+		Run: func(ctx context.Context, in urlLine) (title.Page, error) {
+			if in.err != nil {
+				return title.Page{Error: title.ClassBadURL, Detail: in.name + ": " + in.err.Error()}, in.err
+			}
+			return job.Run(ctx, in.url)
+		}}
+}
+
 // urlInput streams URLs from the arguments, then from each reader, one per
-// line, skipping blank lines and # comments. A read error ends the stream
+// line, skipping blank lines and # comments. A line over maxURLLine is
+// yielded as a bad line and reading goes on. A read error ends the stream
 // and is kept in err.
 type urlInput struct {
 	args    []string
@@ -206,34 +253,76 @@ type urlInput struct {
 	err     error
 }
 
-func (u *urlInput) All() iter.Seq[string] {
-	return func(yield func(string) bool) {
+func (u *urlInput) All() iter.Seq[urlLine] {
+	return func(yield func(urlLine) bool) {
 		for _, a := range u.args {
-			if !yield(a) {
+			if !yield(urlLine{url: a}) {
 				return
 			}
 		}
 		for _, nr := range u.readers {
-			sc := bufio.NewScanner(nr.r)
-			sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
-			for sc.Scan() {
-				line := strings.TrimSpace(sc.Text())
-				if line == "" || strings.HasPrefix(line, "#") {
-					continue
+			lr := &lineReader{br: bufio.NewReaderSize(nr.r, 64<<10)}
+			for {
+				line, size, err := lr.next()
+				if err == io.EOF {
+					break
 				}
-				if !yield(line) {
+				if err != nil {
+					u.err = fmt.Errorf("read URLs from %s: %w", nr.name, err)
 					return
 				}
-			}
-			if err := sc.Err(); err != nil {
-				u.err = fmt.Errorf("read URLs from %s: %w", nr.name, err)
-				return
+				var in urlLine
+				if size > maxURLLine {
+					in = urlLine{name: lineName(nr.name, lr.n), err: fmt.Errorf("too long (%d bytes, at most %d MiB)", size, maxURLLine>>20)}
+				} else if in.url = string(bytes.TrimSpace(line)); in.url == "" || in.url[0] == '#' {
+					continue
+				}
+				if !yield(in) {
+					return
+				}
 			}
 		}
 	}
 }
 
-func isTerminalReader(r io.Reader) bool {
-	f, ok := r.(*os.File)
-	return ok && term.IsTerminal(int(f.Fd()))
+// lineReader reads the lines of one input, each without its newline, with
+// a byte order mark skipped at the start, and none kept past maxURLLine
+// bytes. A last line without a newline is a line.
+type lineReader struct {
+	br   *bufio.Reader
+	long []byte // gathers a line longer than br's buffer
+	n    int    // the number of the last line read, from 1
+}
+
+// next returns the next line and its length in bytes. Of a line longer
+// than maxURLLine only the length is meaningful. err is io.EOF after the
+// last line, or the reader's error, and then the line it cut is dropped.
+func (lr *lineReader) next() (line []byte, size int, err error) {
+	line, err = lr.br.ReadSlice('\n')
+	size = len(line)
+	if err == bufio.ErrBufferFull {
+		lr.long = append(lr.long[:0], line...)
+		for err == bufio.ErrBufferFull {
+			line, err = lr.br.ReadSlice('\n')
+			size += len(line)
+			if len(lr.long) <= maxURLLine { // enough to hold any line not too long
+				lr.long = append(lr.long, line...)
+			}
+		}
+		line = lr.long
+	}
+	switch {
+	case err == io.EOF && size == 0:
+		return nil, 0, io.EOF
+	case err != nil && err != io.EOF:
+		return nil, 0, err
+	}
+	lr.n++
+	if err == nil { // ReadSlice found the newline: it ends line, unless line was cut
+		line, size = bytes.TrimSuffix(line, []byte("\n")), size-1
+	}
+	if lr.n == 1 && bytes.HasPrefix(line, utf8BOM) {
+		line, size = line[len(utf8BOM):], size-len(utf8BOM)
+	}
+	return line, size, nil
 }

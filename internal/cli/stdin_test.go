@@ -39,7 +39,7 @@ func openTerminal(t *testing.T) *os.File {
 // it input at once (status 2); it does not sit waiting for typing.
 func TestTerminalStdinIsAUsageError(t *testing.T) {
 	tty := openTerminal(t)
-	for _, job := range []string{"primes"} { // titles: see cmd_titles.go
+	for _, job := range []string{"primes", "titles"} {
 		var out, errb strings.Builder
 		done := make(chan int, 1)
 		go func() {
