@@ -11,9 +11,10 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 )
 
-// errRunEnded is the outcome of a task whose run was cancelled, abandoned
-// or ended: the worker drops it, since nobody will read its result.
-var errRunEnded = errors.New("run ended")
+// ErrDropped is the outcome, for Worker.OnTask, of a task whose run was
+// cancelled, abandoned or had ended: the worker drops it (or stops it, if
+// it was running), since nobody will read its result.
+var ErrDropped = errors.New("cluster: task dropped")
 
 // runStates is a worker's view of the runs whose tasks it takes, read from
 // their records at most every runCheckEvery. It is also where a worker

@@ -50,6 +50,9 @@ func (r Run) ended() bool { return r.State != StateRunning }
 // ErrNoRun is the error of Cancel for a run id the broker does not know.
 var ErrNoRun = errors.New("cluster: no such run")
 
+// ErrRunEnded is the error of Cancel for a run that has ended already.
+var ErrRunEnded = errors.New("cluster: run has ended")
+
 // ErrRunCancelled is the error of the items of a run that was cancelled,
 // or abandoned, while they waited.
 var ErrRunCancelled = errors.New("cluster: run cancelled")
@@ -141,11 +144,12 @@ func (c *Client) Runs(ctx context.Context) ([]Run, error) {
 // tasks are removed from the queue, those waiting and those running, and
 // the running ones stop at their worker's next heartbeat; the submitter's
 // waiting calls fail with ErrRunCancelled at its next heartbeat. It
-// returns the record and how many tasks were removed. Cancelling an ended
-// run changes nothing.
+// returns the record and how many tasks were removed. An ended run is
+// left as it is, with an error that wraps ErrRunEnded.
 func (c *Client) Cancel(ctx context.Context, id, reason string) (Run, uint64, error) {
+	ended := false
 	r, err := updateRun(ctx, c.kv, id, func(r *Run) bool {
-		if r.ended() {
+		if ended = r.ended(); ended {
 			return false
 		}
 		r.State, r.Reason = StateCancelled, reason
@@ -153,6 +157,9 @@ func (c *Client) Cancel(ctx context.Context, id, reason string) (Run, uint64, er
 	})
 	if err != nil {
 		return r, 0, err
+	}
+	if ended {
+		return r, 0, fmt.Errorf("%w: run %s is %s", ErrRunEnded, id, r.State)
 	}
 	n, err := withdraw(ctx, c.js, c.cfg, id)
 	return r, n, err

@@ -303,7 +303,7 @@ func (w *Worker) handle(ctx context.Context, p *puller, jobs *builtJobs, m task,
 	run := runOf(m.Subject())
 	if why := p.runs.over(ctx, run); why != "" {
 		_ = m.Term() // nobody waits for its result
-		return job, fmt.Errorf("%w: task of run %s dropped: %s", errRunEnded, run, why)
+		return job, fmt.Errorf("%w: task of run %s dropped: %s", ErrDropped, run, why)
 	}
 	h := m.Headers()
 	reply := h.Get(hdrReply)
@@ -334,7 +334,7 @@ func (w *Worker) handle(ctx context.Context, p *puller, jobs *builtJobs, m task,
 				return
 			case <-t.C:
 				if why := p.runs.over(alive, run); why != "" {
-					stopTask(fmt.Errorf("%w: task of run %s stopped: %s", errRunEnded, run, why))
+					stopTask(fmt.Errorf("%w: task of run %s stopped: %s", ErrDropped, run, why))
 					return
 				}
 				_ = m.InProgress()
@@ -342,7 +342,7 @@ func (w *Worker) handle(ctx context.Context, p *puller, jobs *builtJobs, m task,
 		}
 	})
 	out, err := callRaw(taskCtx, raw, m.Data())
-	if cause := context.Cause(taskCtx); ctx.Err() == nil && errors.Is(cause, errRunEnded) {
+	if cause := context.Cause(taskCtx); ctx.Err() == nil && errors.Is(cause, ErrDropped) {
 		stopAlive()
 		wg.Wait()
 		_ = m.Term()

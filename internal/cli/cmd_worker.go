@@ -17,11 +17,13 @@ import (
 )
 
 type workerOptions struct {
-	Verbose bool
+	Verbose      bool
+	AbandonAfter time.Duration
 }
 
 func (o *workerOptions) AddFlags(f *pflag.FlagSet) {
 	f.BoolVarP(&o.Verbose, "verbose", "v", false, "print one line per task on stderr")
+	f.DurationVar(&o.AbandonAfter, "abandon-after", 3*time.Minute, "cancel a run whose submitter has been silent this long (killed, asleep) instead of running its tasks for nobody; at least 15s")
 }
 
 func newWorkerCmd(g *Globals) *cobra.Command {
@@ -61,6 +63,9 @@ func runWorker(ctx context.Context, g *Globals, o workerOptions) error {
 	if g.NATS == "" {
 		return Usagef("usage: worker needs --nats URL (or $FANOUT_NATS)")
 	}
+	if o.AbandonAfter < 15*time.Second { // three of a submitter's heartbeats
+		return Usagef("usage: --abandon-after must be at least 15s, not %v", o.AbandonAfter)
+	}
 	opts, err := g.NATSAuth.options()
 	if err != nil {
 		return err
@@ -75,12 +80,17 @@ func runWorker(ctx context.Context, g *Globals, o workerOptions) error {
 	if workers == 0 {
 		workers = 16
 	}
-	var done, failed int
+	var done, failed, dropped int
 	reg := jobs.Registry()
-	w := &cluster.Worker{Jobs: reg, Workers: workers, Logf: g.Warnf, OnTask: func(job string, err error) {
-		done++
-		if err != nil {
+	w := &cluster.Worker{Jobs: reg, Workers: workers, Logf: g.Warnf, Config: cluster.Config{AbandonAfter: o.AbandonAfter}, OnTask: func(job string, err error) {
+		switch {
+		case errors.Is(err, cluster.ErrDropped):
+			dropped++
+		case err != nil:
+			done++
 			failed++
+		default:
+			done++
 		}
 		if o.Verbose {
 			g.Warnf("%s task: %v", job, errOrOK(err))
@@ -91,7 +101,11 @@ func runWorker(ctx context.Context, g *Globals, o workerOptions) error {
 	}
 	err = w.Serve(ctx, nc)
 	if !g.Quiet {
-		g.Warnf("fanout worker: ran %d tasks, %d of them failed", done, failed)
+		line := fmt.Sprintf("fanout worker: ran %d tasks, %d of them failed", done, failed)
+		if dropped > 0 {
+			line += fmt.Sprintf("; dropped %d of runs that had ended", dropped)
+		}
+		g.Warnf("%s", line)
 	}
 	if err != nil {
 		return fmt.Errorf("worker: %w", err)

@@ -38,6 +38,9 @@ func bind[S engine.Settings, In, Out any](ctx context.Context, g *Globals, d *en
 		c.Close()
 		return job, nil, Usagef("usage: %v", err)
 	}
+	if !g.Quiet {
+		g.Warnf("fanout: run %s on %s ('fanout runs' lists it, 'fanout cancel %s' stops it)", c.Run(), redact(g.NATS), c.Run())
+	}
 	// While no worker listens, say so at once and every noWorkerHint.
 	quit, hinted := make(chan struct{}), make(chan struct{})
 	noWorker := func() bool {

@@ -147,6 +147,8 @@ stderr naming the item and the reason, and the exit status tells the truth.
 		newVersionCmd(g),
 		newWorkerCmd(g),
 		newBrokerCmd(g),
+		newRunsCmd(g),
+		newCancelCmd(g),
 	)
 	root.Args = cobra.NoArgs // an unknown subcommand is a usage error
 	root.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
