@@ -30,7 +30,10 @@ func attempt[In, Out any](ctx context.Context, fn Func[In, Out], o *Options, idx
 		select {
 		case <-timer.C:
 		case <-ctx.Done():
+			// Stopped while waiting to try again: the item did not
+			// finish (it is cancelled, not failed with its last error).
 			timer.Stop()
+			r.Err = errors.Join(context.Canceled, context.Cause(ctx), r.Err)
 			return r
 		}
 	}

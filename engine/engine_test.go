@@ -169,6 +169,25 @@ func TestRunRetryHonoursAfter(t *testing.T) {
 	}
 }
 
+// An item waiting to be tried again when the run is cancelled did not
+// finish: it is cancelled, not failed with its last error.
+func TestCancelDuringRetryWait(t *testing.T) {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	waiting := errors.New("503, try again later")
+	fn := func(context.Context, int) (int, error) {
+		time.AfterFunc(50*time.Millisecond, func() { cancel(errors.New("Ctrl-C")) })
+		return 0, &TransientError{Err: waiting, After: time.Hour}
+	}
+	var got []Result[int, int]
+	sum, _ := Run(ctx, count(1), fn, Options{Retries: 3}, func(r Result[int, int]) bool { got = append(got, r); return true })
+	if sum.Failed != 0 || sum.Canceled != 1 || len(got) != 1 || !got[0].Canceled {
+		t.Fatalf("summary %+v, results %+v: want the item cancelled, not failed", sum, got)
+	}
+	if !errors.Is(got[0].Err, waiting) {
+		t.Errorf("err %v: want it to keep the last error too", got[0].Err)
+	}
+}
+
 func TestRunHaltOnError(t *testing.T) {
 	fn := func(ctx context.Context, n int) (int, error) {
 		if n == 50 {
