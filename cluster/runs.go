@@ -61,14 +61,7 @@ var ErrRunCancelled = errors.New("cluster: run cancelled")
 func runBucket(ctx context.Context, js jetstream.JetStream, cfg Config, replicas int) (jetstream.KeyValue, error) {
 	kv, err := js.KeyValue(ctx, cfg.RunBucket)
 	if errors.Is(err, jetstream.ErrBucketNotFound) {
-		kv, err = js.CreateKeyValue(ctx, jetstream.KeyValueConfig{
-			Bucket:   cfg.RunBucket,
-			TTL:      cfg.Retention,
-			MaxBytes: 64 << 20,
-			History:  1,
-			Replicas: replicas,
-			Storage:  jetstream.FileStorage,
-		})
+		kv, err = js.CreateKeyValue(ctx, runBucketConfig(cfg, replicas))
 		if errors.Is(err, jetstream.ErrBucketExists) {
 			kv, err = js.KeyValue(ctx, cfg.RunBucket)
 		}
@@ -77,6 +70,17 @@ func runBucket(ctx context.Context, js jetstream.JetStream, cfg Config, replicas
 		return nil, fmt.Errorf("cluster: run bucket %s: %w", cfg.RunBucket, err)
 	}
 	return kv, nil
+}
+
+func runBucketConfig(cfg Config, replicas int) jetstream.KeyValueConfig {
+	return jetstream.KeyValueConfig{
+		Bucket:   cfg.RunBucket,
+		TTL:      cfg.Retention,
+		MaxBytes: 64 << 20,
+		History:  1,
+		Replicas: replicas,
+		Storage:  jetstream.FileStorage,
+	}
 }
 
 // getRun reads a run's record and its revision.

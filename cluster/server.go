@@ -3,16 +3,20 @@ package cluster
 import (
 	"cmp"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nats.go"
 )
 
 // ServerConfig configures an embedded NATS server. The zero value listens
@@ -96,6 +100,8 @@ type Server struct {
 	ns      *server.Server
 	unlock  func()
 	tempDir string // removed at Shutdown
+	self    []nats.Option // how Setup connects: in process, with credentials
+	routes  int           // other servers of its cluster it was told of
 }
 
 // StartServer starts an embedded NATS server with JetStream and waits until
@@ -125,6 +131,24 @@ func StartServer(ctx context.Context, cfg ServerConfig) (*Server, error) {
 		if cfg.Listen == "" && opts.Port != 0 {
 			host, port = opts.Host, opts.Port
 		}
+	}
+	var self []nats.Option
+	switch {
+	case cfg.ConfigFile != "":
+		// Its accounts and users are its own: Setup cannot log in.
+	case cfg.Token != "":
+		self = []nats.Option{nats.Token(cfg.Token)}
+	case len(cfg.Users) > 0:
+		// Passwords may be bcrypt hashes: Setup logs in as a user of its
+		// own, whose random password never leaves this process.
+		pw := make([]byte, 24)
+		if _, err := rand.Read(pw); err != nil {
+			return nil, fmt.Errorf("cluster: %w", err)
+		}
+		cfg.Users = append(slices.Clip(cfg.Users), User{Name: "fanout-broker", Password: hex.EncodeToString(pw)})
+		self = []nats.Option{nats.UserInfo("fanout-broker", hex.EncodeToString(pw))}
+	default:
+		self = []nats.Option{}
 	}
 	if err := applyAuth(opts, cfg); err != nil {
 		return nil, err
@@ -195,7 +219,50 @@ func StartServer(ctx context.Context, cfg ServerConfig) (*Server, error) {
 		}
 	}
 	srv.ns = ns
+	if cfg.ClusterListen != "" {
+		srv.routes = len(cfg.Routes)
+	}
+	if self != nil {
+		srv.self = append(self, nats.InProcessServer(ns))
+	}
 	return srv, nil
+}
+
+// ErrNoSetup is the error of Setup on a server whose users come from a
+// configuration file: it cannot log in to make the streams.
+var ErrNoSetup = errors.New("cluster: the server's own configuration holds its users: streams are made by the first client")
+
+// Setup makes the streams, the workers' consumer and the run bucket with
+// cfg, as a server that owns them: it sets their retention (MaxAge) and
+// byte limits to cfg's, also on streams that exist already, so that
+// clients, which never change a stream, find the broker's settings. It
+// waits, until ctx is done, for a cluster of servers to elect its
+// leaders. On a server told of two or more other servers of its cluster,
+// the streams are kept on three of them (R3) unless cfg says otherwise.
+func (s *Server) Setup(ctx context.Context, cfg Config) error {
+	if s.self == nil {
+		return ErrNoSetup
+	}
+	nc, err := nats.Connect("", s.self...)
+	if err != nil {
+		return fmt.Errorf("cluster: setup: %w", err)
+	}
+	defer nc.Close()
+	cfg = cfg.withDefaults()
+	if cfg.Replicas <= 0 && s.routes >= 2 {
+		cfg.Replicas = 3 // a cluster of three or more, forming now maybe
+	}
+	for {
+		err = own(ctx, nc, cfg)
+		if err == nil || ctx.Err() != nil {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("cluster: setup: %w", err)
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
 }
 
 // release unlocks the store and removes a temporary one.

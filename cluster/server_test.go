@@ -8,6 +8,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 )
 
 // No two brokers share a store: the second is refused, naming the folder
@@ -97,5 +100,48 @@ func TestServerPortInUse(t *testing.T) {
 	}
 	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("it took %v to say so", d)
+	}
+}
+
+// The broker owns the streams: Setup sets their retention, also on
+// streams a client made before with its own, and it logs in by itself on
+// a server that requires a token or users.
+func TestSetupOwnsTheStreams(t *testing.T) {
+	for name, sc := range map[string]ServerConfig{
+		"no auth": {},
+		"token":   {Token: "s3cret"},
+		"users":   {Users: []User{{Name: "ann", Password: "$2a$11$kFu4u8P4Fz1zRu4Q/ZOtQeIrxT5o2ucN.SxAYVUQf2sXuOEVq.2aS"}}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			sc.StoreDir = t.TempDir()
+			s, err := StartServer(context.Background(), sc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Shutdown()
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			if err := s.Setup(ctx, Config{}); err != nil { // a first setup with the default 24h
+				t.Fatal(err)
+			}
+			if err := s.Setup(ctx, Config{Retention: 2 * time.Hour}); err != nil {
+				t.Fatal(err)
+			}
+			nc, err := nats.Connect("", append(s.self, nats.InProcessServer(s.ns))...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer nc.Close()
+			js, _ := jetstream.New(nc)
+			for _, name := range []string{"FANOUT", "FANOUT_RESULTS", "KV_FANOUT_RUNS"} {
+				st, err := js.Stream(ctx, name)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if age := st.CachedInfo().Config.MaxAge; age != 2*time.Hour {
+					t.Errorf("%s: MaxAge %v, want 2h", name, age)
+				}
+			}
+		})
 	}
 }

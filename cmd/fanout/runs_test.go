@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -11,6 +12,9 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 )
 
 // A kill -9ed submitter's run is not run for nobody: within
@@ -91,4 +95,38 @@ func TestKilledSubmitterRunIsAbandoned(t *testing.T) {
 		t.Errorf("fanout runs:\n%s", out)
 	}
 	t.Logf("abandoned %v after the kill, %d of 300 pages fetched", took.Round(100*time.Millisecond), at)
+}
+
+// fanout broker --retention sets how long the streams and the run bucket
+// keep what they hold.
+func TestBrokerRetention(t *testing.T) {
+	addr := freeAddr(t)
+	broker := exec.Command(bin, "broker", "-q", "--listen", addr, "--store", t.TempDir(), "--retention", "2h")
+	if err := broker.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { broker.Process.Kill(); broker.Wait() }()
+	waitListen(t, addr)
+	nc, err := nats.Connect("nats://" + addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	js, _ := jetstream.New(nc)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for _, name := range []string{"FANOUT", "FANOUT_RESULTS", "KV_FANOUT_RUNS"} {
+		var age time.Duration
+		for ctx.Err() == nil {
+			if st, err := js.Stream(ctx, name); err == nil {
+				if age = st.CachedInfo().Config.MaxAge; age == 2*time.Hour {
+					break
+				}
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		if age != 2*time.Hour {
+			t.Errorf("%s: MaxAge %v, want 2h", name, age)
+		}
+	}
 }

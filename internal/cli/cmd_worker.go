@@ -155,6 +155,7 @@ type brokerOptions struct {
 	ClusterListen   string
 	ClusterName     string
 	Routes          []string
+	Retention       time.Duration
 }
 
 func (o *brokerOptions) AddFlags(f *pflag.FlagSet) {
@@ -172,6 +173,7 @@ func (o *brokerOptions) AddFlags(f *pflag.FlagSet) {
 	f.StringVar(&o.ClusterListen, "cluster-listen", "", "host:port where this broker meets the others of a cluster (streams are then kept on 3 of them)")
 	f.StringVar(&o.ClusterName, "cluster-name", "fanout", "the cluster's name, the same on every broker of it")
 	f.StringSliceVar(&o.Routes, "routes", nil, "the other brokers' --cluster-listen addresses, as nats-route://host:port, comma-separated")
+	f.DurationVar(&o.Retention, "retention", 24*time.Hour, "how long runs, tasks and results are kept at most (the streams and the run bucket are set to it)")
 }
 
 // defaultStore is the broker's store folder when --store is not given: in
@@ -212,6 +214,9 @@ at a cost in throughput).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
+			if o.Retention < time.Minute {
+				return Usagef("usage: --retention must be at least 1m, not %v", o.Retention)
+			}
 			store := o.Store
 			if store == "" {
 				var err error
@@ -244,6 +249,23 @@ at a cost in throughput).`,
 				g.Warnf("fanout broker: listening on %s, store %s", s.URL(), store)
 			}
 			defer s.Shutdown()
+			// The broker owns the streams: their retention is its own.
+			// On a cluster this waits for the others to join.
+			setupCtx, stopSetup := context.WithCancel(ctx)
+			setupDone := make(chan struct{})
+			go func() {
+				defer close(setupDone)
+				err := s.Setup(setupCtx, cluster.Config{Retention: o.Retention})
+				switch {
+				case errors.Is(err, cluster.ErrNoSetup):
+					if !g.Quiet {
+						g.Warnf("fanout broker: %v (--retention does not apply)", err)
+					}
+				case err != nil && setupCtx.Err() == nil:
+					g.Warnf("fanout broker: %v", err)
+				}
+			}()
+			defer func() { stopSetup(); <-setupDone }()
 			fmt.Fprintf(g.Stdout, "%s\n", s.URL())
 			if err := g.Stdout.Flush(); err != nil {
 				return err
