@@ -99,7 +99,7 @@ var ErrStoreInUse = errors.New("cluster: store folder in use by another broker")
 type Server struct {
 	ns      *server.Server
 	unlock  func()
-	tempDir string // removed at Shutdown
+	tempDir string        // removed at Shutdown
 	self    []nats.Option // how Setup connects: in process, with credentials
 	routes  int           // other servers of its cluster it was told of
 }
