@@ -67,4 +67,3 @@ func callRaw(ctx context.Context, raw engine.RawFunc, in []byte) (out []byte, er
 	}()
 	return raw(ctx, in)
 }
-
