@@ -43,20 +43,21 @@ func run(w io.Writer) {
 	fmt.Fprintln(w, p1 == p2)
 	fmt.Fprintln(w, p1 == p3)
 	fmt.Fprintf(w, "%v\n%v\n%v\n", p1, p2, p3)
-	made, distinct := contend(1000)
-	fmt.Fprintf(w, "1000 goroutines asked at once: made %d time(s), %d instance(s)\n", made, distinct)
-}
-
-// contend releases n goroutines at once on a fresh singleton, whose
-// constructor is slow enough for them all to arrive while it runs, and
-// returns how many times it was made and how many instances they got.
-func contend(n int) (made int32, distinct int) {
+	// A fresh singleton whose constructor is slow enough for all the
+	// goroutines to arrive while it runs.
 	var calls atomic.Int32
 	get := sync.OnceValue(func() *President {
 		calls.Add(1)
-		time.Sleep(10 * time.Millisecond) // the others arrive meanwhile
+		time.Sleep(10 * time.Millisecond)
 		return &President{Name: "候选人", Country: "美国"}
 	})
+	distinct := contend(1000, get)
+	fmt.Fprintf(w, "1000 goroutines asked at once: made %d time(s), %d instance(s)\n", calls.Load(), distinct)
+}
+
+// contend releases n goroutines at once on get and returns how many
+// different instances they got.
+func contend(n int, get func() *President) (distinct int) {
 	got := make([]*President, n)
 	start := make(chan struct{})
 	var wg sync.WaitGroup
@@ -74,7 +75,7 @@ func contend(n int) (made int32, distinct int) {
 	for _, p := range got {
 		seen[p] = true
 	}
-	return calls.Load(), len(seen)
+	return len(seen)
 }
 
 func main() { run(os.Stdout) }

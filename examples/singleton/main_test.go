@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"sync"
 	"testing"
 )
 
@@ -19,23 +18,7 @@ func TestOutputMatchesTheNotes(t *testing.T) {
 // TestOneInstanceUnderContention asks for the instance from 1,000
 // goroutines released at once; run it with -race.
 func TestOneInstanceUnderContention(t *testing.T) {
-	const n = 1000
-	got := make([]*President, n)
-	start := make(chan struct{})
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			got[i] = GetPresident("candidate", "country")
-		}()
-	}
-	close(start)
-	wg.Wait()
-	for i, p := range got {
-		if p == nil || p != got[0] {
-			t.Fatalf("goroutine %d got %p, goroutine 0 got %p", i, p, got[0])
-		}
+	if n := contend(1000, func() *President { return GetPresident("candidate", "country") }); n != 1 {
+		t.Fatalf("1000 goroutines got %d instances", n)
 	}
 }
