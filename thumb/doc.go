@@ -12,8 +12,13 @@
 //
 // Before any pixel is decoded the header is read and an image above
 // Options.MaxPixels is refused, so a decompression bomb costs nothing.
-// Embedded ICC profiles are carried into the output unchanged (no
-// maintained pure-Go colour-management library exists to convert them).
+// Colours are managed in pure Go (colour.go, icc.go): a source with a
+// matrix/TRC RGB or grey ICC profile (Adobe RGB, Display P3, ProPhoto,
+// camera and phone profiles) is converted to sRGB and its thumbnails carry
+// no profile; one tagged sRGB, or untagged, is left as it is at no cost.
+// Options.KeepProfile keeps the pixels and the profile instead. Other
+// profiles (CMYK, LUT-based) are not applied, and a profile is written
+// only where its colour space fits the output (Set.ICC, Set.Warning).
 // Outputs are written to a temporary file in the output folder and renamed,
 // so no thumbnail is ever half-written.
 //

@@ -61,8 +61,10 @@ func (p *pngPool) Get() *png.EncoderBuffer {
 func (p *pngPool) Put(b *png.EncoderBuffer) { p.p.Put(b) }
 
 // Encode writes img, a premultiplied thumbnail, to w: greyscale when gray
-// is set and the image is opaque, with the ICC profile icc embedded when
-// it is not nil. JPEG output has no alpha: transparency is flattened on
+// is set and the image is opaque (always, for JPEG), with the ICC profile
+// icc embedded when it is not nil and fits the output: an RGB profile in
+// colour output, a GRAY one in greyscale output, never one of another
+// colour space. JPEG output has no alpha: transparency is flattened on
 // white.
 func (e Encoder) Encode(w io.Writer, img *image.RGBA, gray bool, icc []byte) error {
 	var buf bytes.Buffer
@@ -79,11 +81,18 @@ func (e Encoder) Encode(w io.Writer, img *image.RGBA, gray bool, icc []byte) err
 		if err := jpeg.Encode(&buf, out, &jpeg.Options{Quality: q}); err != nil {
 			return fmt.Errorf("encode jpeg: %w", err)
 		}
+		if !profileFits(icc, gray) {
+			icc = nil
+		}
 		return writeAll(w, buf.Bytes()[:2], jpegICC(icc), buf.Bytes()[2:])
 	case PNG, "":
 		var out image.Image = img
-		if gray && img.Opaque() {
+		gray = gray && img.Opaque()
+		if gray {
 			out = toGray(img)
+		}
+		if !profileFits(icc, gray) {
+			icc = nil
 		}
 		if err := pngEnc.Encode(&buf, out); err != nil {
 			return fmt.Errorf("encode png: %w", err)

@@ -32,6 +32,7 @@ type Done struct {
 	Format  string    `json:"format,omitempty"`  // the source's format, found by content
 	Decoder string    `json:"decoder,omitempty"` // libjpeg-turbo or go
 	Thumbs  []Written `json:"thumbs,omitempty"`
+	Warning string    `json:"warning,omitempty"` // why the source's ICC profile was dropped (Set.Warning)
 }
 
 // Job makes the thumbnails of one Item, unless all of them are newer than
@@ -46,7 +47,7 @@ type Done struct {
 // is one worker per core: the work is CPU-bound.
 var Job = &engine.Def[Settings, Item, Done]{
 	Name:    "thumbs",
-	Version: 1,
+	Version: 2, // 2: Settings.KeepProfile, Done.Warning
 	New: func(s Settings) (engine.Func[Item, Done], error) {
 		mk := &maker{
 			Options: s.options(),
@@ -97,7 +98,7 @@ func (mk *maker) run(ctx context.Context, it Item) (Done, error) {
 	if err != nil {
 		return d, err
 	}
-	d.Format, d.Decoder = set.Format, set.Decoder
+	d.Format, d.Decoder, d.Warning = set.Format, set.Decoder, set.Warning
 	if len(set.Thumbs) != len(it.Outs) {
 		return d, fmt.Errorf("thumb: %d output paths for %d sizes", len(it.Outs), len(set.Thumbs))
 	}

@@ -36,6 +36,11 @@ type Options struct {
 	NoRotate bool
 	// PureGo never uses libjpeg-turbo, even when it is present.
 	PureGo bool
+	// KeepProfile leaves the pixels as they are and keeps the source's
+	// ICC profile for the output (Set.ICC) instead of converting matrix/TRC
+	// RGB and grey sources to sRGB. A profile whose colour space does not
+	// fit the output is dropped all the same (see Set.Warning).
+	KeepProfile bool
 }
 
 // Set is the thumbnails of one image.
@@ -46,7 +51,14 @@ type Set struct {
 	Height  int           // the image's height, upright
 	Thumbs  []*image.RGBA // one per box, in the order of Options.Boxes; premultiplied
 	Gray    bool          // the image has no colour: write it as greyscale
-	ICC     []byte        // the embedded ICC profile, to be carried into the output
+	// ICC is the profile to embed in the output: nil when the thumbnails
+	// were converted to sRGB (the default for matrix/TRC RGB and grey
+	// profiles) or the source had none; otherwise the source's own, which
+	// fits the output's colour space (RGB, or GRAY for greyscale output).
+	ICC []byte
+	// Warning, when not empty, is one line saying why the source's profile
+	// was dropped: it does not fit the output, is damaged or too large.
+	Warning string
 }
 
 // Errors for input that is not a usable image. Make wraps them with
@@ -93,16 +105,19 @@ func Make(data []byte, o Options) (*Set, error) {
 		big.X, big.Y = max(big.X, w), max(big.Y, h)
 	}
 
-	set := &Set{Format: format, Width: uw, Height: uh, ICC: m.icc,
+	set := &Set{Format: format, Width: uw, Height: uh,
 		Gray: cfg.ColorModel == color.GrayModel || cfg.ColorModel == color.Gray16Model}
+	colour := planColour(m, set.Gray || m.grayAlpha, o.KeepProfile)
 	mid, ew, eh, err := shrinkDecode(data, format, cfg, big, o.PureGo, set)
 	if err != nil {
 		return nil, err
 	}
+	colour.convert(mid) // pre-shrunk, before the resizing: see colour.go
 	for _, s := range sizes {
 		t := thumbFrom(mid, ew, eh, s.X, s.Y)
 		set.Thumbs = append(set.Thumbs, orient(t, m.orientation))
 	}
+	colour.finish(set)
 	return set, nil
 }
 

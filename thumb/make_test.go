@@ -221,14 +221,16 @@ func TestMakeOrientation(t *testing.T) {
 	}
 }
 
-// The embedded ICC profile is carried into PNG and JPEG output unchanged.
+// With KeepProfile, the embedded ICC profile is carried into PNG and JPEG
+// output unchanged (by default this sRGB one is not written at all: see
+// TestColourSRGBFastPath).
 func TestICCCarried(t *testing.T) {
 	data := readFile(t, filepath.Join(samples, "two-wings-icc.jpg"))
 	in := readMeta("jpeg", data).icc
 	if len(in) < 100 {
 		t.Fatalf("sample has no ICC profile (%d bytes)", len(in))
 	}
-	set, err := Make(data, Options{})
+	set, err := Make(data, Options{KeepProfile: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,8 @@ import (
 type meta struct {
 	orientation int    // EXIF orientation, 1..8; 1 when absent or invalid
 	icc         []byte // embedded ICC profile, uncompressed; nil when none
+	iccTooBig   int    // the size of an embedded profile larger than maxICC, left out of icc; -1 when not known
+	grayAlpha   bool   // a PNG of grey and alpha, which the decoder makes NRGBA
 }
 
 // maxICC bounds an embedded profile; real ones are a few kilobytes to a
@@ -31,7 +33,7 @@ func readMeta(format string, b []byte) meta {
 	case "webp":
 		webpMeta(b, &m)
 	case "tiff":
-		m.orientation, m.icc = tiffMeta(b)
+		m.orientation, m.icc, m.iccTooBig = tiffMeta(b)
 	}
 	if m.orientation < 1 || m.orientation > 8 {
 		m.orientation = 1
@@ -69,7 +71,7 @@ func jpegMeta(b []byte, m *meta) {
 		seg := b[i+4 : i+2+n]
 		switch {
 		case marker == 0xE1 && bytes.HasPrefix(seg, []byte("Exif\x00\x00")) && m.orientation == 1:
-			m.orientation, _ = tiffMeta(seg[6:])
+			m.orientation, _, _ = tiffMeta(seg[6:])
 		case marker == 0xE2 && len(seg) > 14 && bytes.HasPrefix(seg, []byte("ICC_PROFILE\x00")):
 			seq, count := int(seg[12]), int(seg[13])
 			if seq >= 1 && seq <= count && icc[seq-1] == nil {
@@ -88,6 +90,8 @@ func jpegMeta(b []byte, m *meta) {
 	}
 	if len(prof) <= maxICC {
 		m.icc = prof
+	} else {
+		m.iccTooBig = len(prof)
 	}
 }
 
@@ -105,12 +109,14 @@ func pngMeta(b []byte, m *meta) {
 		}
 		data := b[i+8 : i+8+n]
 		switch typ {
+		case "IHDR":
+			m.grayAlpha = n >= 13 && data[9] == 4
 		case "iCCP":
 			if k := bytes.IndexByte(data, 0); k >= 0 && k+2 <= len(data) && data[k+1] == 0 {
-				m.icc = inflate(data[k+2:])
+				m.icc, m.iccTooBig = inflate(data[k+2:])
 			}
 		case "eXIf":
-			m.orientation, _ = tiffMeta(bytes.TrimPrefix(data, []byte("Exif\x00\x00")))
+			m.orientation, _, _ = tiffMeta(bytes.TrimPrefix(data, []byte("Exif\x00\x00")))
 		case "IEND":
 			return
 		}
@@ -134,17 +140,20 @@ func webpMeta(b []byte, m *meta) {
 		case "ICCP":
 			if n <= maxICC {
 				m.icc = data
+			} else {
+				m.iccTooBig = n
 			}
 		case "EXIF":
-			m.orientation, _ = tiffMeta(bytes.TrimPrefix(data, []byte("Exif\x00\x00")))
+			m.orientation, _, _ = tiffMeta(bytes.TrimPrefix(data, []byte("Exif\x00\x00")))
 		}
 		i += 8 + n + n&1
 	}
 }
 
 // tiffMeta reads the orientation (tag 274) and ICC profile (tag 34675) of
-// the first IFD of a TIFF structure, which is also the layout of EXIF data.
-func tiffMeta(b []byte) (orientation int, icc []byte) {
+// the first IFD of a TIFF structure, which is also the layout of EXIF data;
+// tooBig is the size of a profile larger than maxICC, left out.
+func tiffMeta(b []byte) (orientation int, icc []byte, tooBig int) {
 	orientation = 1
 	if len(b) < 8 {
 		return
@@ -176,27 +185,32 @@ func tiffMeta(b []byte) (orientation int, icc []byte) {
 		switch {
 		case tag == 274 && typ == 3 && count >= 1:
 			orientation = int(bo.Uint16(b[e+8:]))
-		case tag == 34675 && (typ == 7 || typ == 1) && count > 4 && count <= maxICC:
+		case tag == 34675 && (typ == 7 || typ == 1) && count > maxICC:
+			tooBig = int(min(count, 1<<31-1))
+		case tag == 34675 && (typ == 7 || typ == 1) && count > 4:
 			p := int(bo.Uint32(b[e+8:]))
 			if p >= 0 && p <= len(b)-int(count) {
 				icc = b[p : p+int(count)]
 			}
 		}
 	}
-	return orientation, icc
+	return orientation, icc, tooBig
 }
 
 // inflate decompresses a zlib stream of at most maxICC bytes; nil if it is
-// damaged or too large.
-func inflate(z []byte) []byte {
+// damaged or too large, and then tooBig is -1 (larger than maxICC).
+func inflate(z []byte) (out []byte, tooBig int) {
 	r, err := zlib.NewReader(bytes.NewReader(z))
 	if err != nil {
-		return nil
+		return nil, 0
 	}
 	defer r.Close()
-	out, err := io.ReadAll(io.LimitReader(r, maxICC+1))
-	if err != nil || len(out) > maxICC {
-		return nil
+	out, err = io.ReadAll(io.LimitReader(r, maxICC+1))
+	switch {
+	case len(out) > maxICC:
+		return nil, -1 // of unknown size: not inflated further
+	case err != nil:
+		return nil, 0
 	}
-	return out
+	return out, 0
 }

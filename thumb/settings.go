@@ -35,6 +35,10 @@ type Settings struct {
 	NoRotate bool `json:"no_rotate,omitempty"`
 	// PureGo never uses libjpeg-turbo, even when it is present.
 	PureGo bool `json:"pure_go,omitempty"`
+	// KeepProfile keeps the pixels as they are and copies the source's ICC
+	// profile into the thumbnails, instead of converting them to sRGB; a
+	// profile that does not fit the output's colour space is still dropped.
+	KeepProfile bool `json:"keep_profile,omitempty"`
 	// Force remakes thumbnails that are newer than their source.
 	Force bool `json:"force,omitempty"`
 	// MemoryMiB is the memory a process making thumbnails aims to stay
@@ -92,7 +96,7 @@ func (s Settings) boxes() []Box {
 }
 
 func (s Settings) options() Options {
-	return Options{Boxes: s.boxes(), MaxPixels: s.MaxPixels, NoRotate: s.NoRotate, PureGo: s.PureGo}
+	return Options{Boxes: s.boxes(), MaxPixels: s.MaxPixels, NoRotate: s.NoRotate, PureGo: s.PureGo, KeepProfile: s.KeepProfile}
 }
 
 func (s Settings) memory() int64 { return cmp.Or(s.MemoryMiB, DefaultMemoryMiB) << 20 }

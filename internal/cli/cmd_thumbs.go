@@ -33,6 +33,8 @@ type thumbsOptions struct {
 	Index     bool
 	PureGo    bool
 	MemoryMiB int64
+	// KeepProfile copies the source's ICC profile instead of converting to sRGB.
+	KeepProfile bool
 }
 
 func (o *thumbsOptions) AddFlags(f *pflag.FlagSet) {
@@ -47,6 +49,7 @@ func (o *thumbsOptions) AddFlags(f *pflag.FlagSet) {
 	f.BoolVarP(&o.Recursive, "recursive", "r", false, "walk folders all the way down, mirroring the tree under the output folder")
 	f.BoolVar(&o.Index, "index", false, "write index.html, a contact sheet of the thumbnails, in the output folder")
 	f.BoolVar(&o.PureGo, "pure-go", false, "decode JPEGs with Go's decoder even when libjpeg-turbo is present")
+	f.BoolVar(&o.KeepProfile, "keep-profile", false, "keep the pixels as they are and copy the source's ICC profile into the thumbnails, instead of converting them to sRGB (a profile that does not fit the output, such as CMYK, is still dropped)")
 	f.Int64Var(&o.MemoryMiB, "memory", 256, "aim to stay within this many MiB: large decodes wait for each other, and Go's garbage collector works to this soft limit less libjpeg-turbo's share (unless GOMEMLIMIT is set)")
 }
 
@@ -66,6 +69,13 @@ the EXIF orientation is applied. Files are recognised by content, not by
 extension; each is decoded once, JPEGs shrunk while decoding when
 libjpeg-turbo (libturbojpeg.so.0) is present. Images larger than
 --max-pixels are refused from their header, before any decoding.
+
+Colours are converted to sRGB, and thumbnails carry no ICC profile, when
+the source has a matrix/TRC RGB or grey profile (Adobe RGB, Display P3,
+ProPhoto, camera and phone profiles); --keep-profile leaves the pixels as
+they are and copies the profile instead. Other profiles (CMYK, LUT-based)
+are not applied, and are written only where their colour space fits the
+output; a line on stderr says when one was dropped, and why.
 
 Thumbnails newer than their source are skipped (--force redoes them), so a
 run stopped with Ctrl-C finishes the rest when run again. Every file is
@@ -117,7 +127,7 @@ func runThumbs(ctx context.Context, g *Globals, o thumbsOptions, args []string) 
 	}
 	settings := thumb.Settings{
 		Sizes: boxes, Format: format, Quality: o.Quality, MaxPixels: o.MaxPixels,
-		NoRotate: o.NoRotate, PureGo: o.PureGo, Force: o.Force, MemoryMiB: o.MemoryMiB,
+		NoRotate: o.NoRotate, PureGo: o.PureGo, Force: o.Force, MemoryMiB: o.MemoryMiB, KeepProfile: o.KeepProfile,
 		OutDir: o.OutDir, Template: o.Template, Recursive: o.Recursive, Index: o.Index,
 	}
 	plan, err := thumb.Prepare(settings, args)
@@ -192,6 +202,9 @@ func runThumbs(ctx context.Context, g *Globals, o thumbsOptions, args []string) 
 				skipped++
 			} else {
 				made++
+			}
+			if d.Warning != "" {
+				g.Warnf("%s: warning: %s", shown(it.Src), d.Warning)
 			}
 			if g.JSON {
 				return g.WriteJSON(d)

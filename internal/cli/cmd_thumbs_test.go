@@ -299,3 +299,42 @@ func TestThumbsHostileFolder(t *testing.T) {
 		}
 	}
 }
+
+// Colour: by default an Adobe RGB source is converted to sRGB and its
+// thumbnails carry no profile; --keep-profile copies the profile instead.
+// A CMYK profile is never written, and one warning line per image says so,
+// also in the JSON output.
+func TestThumbsColourProfiles(t *testing.T) {
+	colour := filepath.Join("..", "..", "thumb", "testdata", "colour")
+	dir := t.TempDir()
+	copyInto(t, dir, map[string]string{"adobe.png": filepath.Join(colour, "adobe-rgb-cube.png"), "cmyk.jpg": filepath.Join(colour, "cmyk.jpg")})
+	adobe, cmyk := filepath.Join(dir, "adobe.png"), filepath.Join(dir, "cmyk.jpg")
+	for _, keep := range []bool{false, true} {
+		out := filepath.Join(dir, "out"+strconv.FormatBool(keep))
+		args := []string{"-q", "-o", out, "--format", "jpeg", adobe, cmyk}
+		if keep {
+			args = append(args, "--keep-profile")
+		}
+		code, _, stderr := thumbsRun(t, args...)
+		if code != 0 {
+			t.Fatalf("keep %v: exit %d\n%s", keep, code, stderr)
+		}
+		if lines := strings.Split(strings.TrimSpace(stderr), "\n"); len(lines) != 1 || !strings.HasPrefix(lines[0], cmyk+": warning: CMYK ICC profile dropped") {
+			t.Errorf("keep %v: stderr %q, want one warning naming %s", keep, stderr, cmyk)
+		}
+		for src, want := range map[string]bool{"adobe": keep, "cmyk": false} {
+			b, err := os.ReadFile(filepath.Join(out, src+"_64_64.jpg"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := bytes.Contains(b, []byte("ICC_PROFILE\x00")); got != want {
+				t.Errorf("keep %v: %s thumbnail carries a profile: %v, want %v", keep, src, got, want)
+			}
+		}
+	}
+	code, stdout, _ := thumbsRun(t, "-q", "--json", "--force", "-o", filepath.Join(dir, "out"), cmyk)
+	var d struct{ Warning string }
+	if err := json.Unmarshal([]byte(stdout), &d); code != 0 || err != nil || !strings.HasPrefix(d.Warning, "CMYK ICC profile dropped") {
+		t.Errorf("--json: exit %d, %v, %q", code, err, stdout)
+	}
+}
