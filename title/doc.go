@@ -19,5 +19,8 @@
 //
 // Every failure is an *Error whose Class is a short, stable word (dns,
 // connect, tls, timeout, http_status, ...); failures worth retrying are
-// wrapped with engine.Transient so that the engine retries them.
+// wrapped with engine.Transient so that the engine retries them. A page
+// whose status is not 2xx is an http_status failure that still carries
+// its title when it is HTML. Definitive tells an answer (a title, a 404,
+// no_title...) from a failure that a later fetch may not meet.
 package title

@@ -38,11 +38,20 @@ const (
 // Error is the error of one page: its class and what happened.
 type Error struct {
 	Class  Class
-	Status int   // the HTTP status, when there was a response
-	Err    error // the underlying error
+	Status int    // the HTTP status, when there was a response
+	Title  string // the title of a page whose status is not 2xx, when it has one
+	Err    error  // the underlying error
 }
 
-func (e *Error) Error() string { return fmt.Sprintf("%s: %v", e.Class, e.Err) }
+// Error is "class: what happened", and (title "...") after it when the
+// page had a title despite its status, as in
+// `http_status: HTTP 404 Not Found (title "Page not found")`.
+func (e *Error) Error() string {
+	if e.Title != "" {
+		return fmt.Sprintf("%s: %v (title %q)", e.Class, e.Err, e.Title)
+	}
+	return fmt.Sprintf("%s: %v", e.Class, e.Err)
+}
 func (e *Error) Unwrap() error { return e.Err }
 
 // ClassOf returns the class of err: the Class of the *Error it wraps, or

@@ -23,7 +23,7 @@ type Page struct {
 	URL         string `json:"url"`          // the URL fetched (after adding https:// to a bare host)
 	FinalURL    string `json:"final_url"`    // the URL after redirects
 	Status      int    `json:"status"`       // the final HTTP status; 0 without a response
-	Title       string `json:"title"`        // the title, valid UTF-8; "" on failure
+	Title       string `json:"title"`        // the title, valid UTF-8; on failure "", but for a non-2xx HTML page's own
 	ContentType string `json:"content_type"` // the Content-Type header
 	Charset     string `json:"charset"`      // the encoding the title was decoded with
 	BytesRead   int64  `json:"bytes_read"`   // body bytes read, after decompression
@@ -178,45 +178,57 @@ func (f *Fetcher) Fetch(ctx context.Context, raw string) (Page, error) {
 	p.Status = resp.StatusCode
 	p.ContentType = resp.Header.Get("Content-Type")
 
-	if resp.StatusCode >= 400 {
-		pg, e := fail(ClassHTTPStatus, resp.StatusCode, fmt.Errorf("HTTP %s", resp.Status))
-		if retryable(resp.StatusCode) {
-			return pg, &engine.TransientError{Err: e, After: retryAfter(resp.Header.Get("Retry-After"), time.Now())}
-		}
-		return pg, e
-	}
 	if resp.StatusCode >= 300 {
-		return fail(ClassHTTPStatus, resp.StatusCode, fmt.Errorf("HTTP %s without a usable Location", resp.Status))
+		return f.statusFail(ctx, &p, resp, cancelReq, fail)
 	}
 
 	wire := &wireReader{r: resp.Body}
-	var body io.Reader = wire
 	if !isHTMLType(p.ContentType) {
 		return fail(ClassNotHTML, resp.StatusCode, fmt.Errorf("content type %q is not HTML", p.ContentType))
 	}
-	dec, err := decodeBody(body, resp.Header.Get("Content-Encoding"))
-	if err != nil {
-		return f.bodyFail(ctx, fail, resp.StatusCode, wire, err)
-	}
-	defer dec.release()
-	body = dec
-	if p.ContentType == "" {
-		br := bufio.NewReaderSize(body, 512)
-		head, _ := br.Peek(512)
-		if sniffed := http.DetectContentType(head); !isHTMLType(sniffed) {
-			return fail(ClassNotHTML, resp.StatusCode, fmt.Errorf("no content type, and the body looks like %q", sniffed))
-		}
-		body = br
-	}
-	x, err := Extract(body, p.ContentType, Limits{MaxBytes: f.cfg.MaxBytes, MaxTitle: f.cfg.MaxTitle})
+	x, err := f.readTitle(wire, resp.Header.Get("Content-Encoding"), p.ContentType)
 	p.BytesRead, p.Charset, p.Title = x.BytesRead, x.Charset.Name, x.Title
-	if err != nil {
+	var sniffed *sniffedError
+	switch {
+	case errors.As(err, &sniffed):
+		return fail(ClassNotHTML, resp.StatusCode, err)
+	case err != nil:
 		p.Title = ""
 		return f.bodyFail(ctx, fail, resp.StatusCode, wire, err)
 	}
 	p.MS = time.Since(start).Milliseconds()
 	drain(resp, wire.n, cancelReq)
 	return p, nil
+}
+
+// sniffedError says that a body without a content type does not look
+// like HTML.
+type sniffedError struct{ sniffed string }
+
+func (e *sniffedError) Error() string {
+	return fmt.Sprintf("no content type, and the body looks like %q", e.sniffed)
+}
+
+// readTitle decodes a body off the wire for its Content-Encoding and
+// extracts its title within the byte cap. A body without a content type
+// (contentType "") is sniffed first: a *sniffedError when it is not HTML.
+// Other errors are those of decodeBody and Extract.
+func (f *Fetcher) readTitle(wire io.Reader, contentEncoding, contentType string) (Extracted, error) {
+	dec, err := decodeBody(wire, contentEncoding)
+	if err != nil {
+		return Extracted{}, err
+	}
+	defer dec.release()
+	var body io.Reader = dec
+	if contentType == "" {
+		br := bufio.NewReaderSize(body, 512)
+		head, _ := br.Peek(512)
+		if sniffed := http.DetectContentType(head); !isHTMLType(sniffed) {
+			return Extracted{}, &sniffedError{sniffed}
+		}
+		body = br
+	}
+	return Extract(body, contentType, Limits{MaxBytes: f.cfg.MaxBytes, MaxTitle: f.cfg.MaxTitle})
 }
 
 // Bounds of drain: a connection is worth keeping only if its leftover body

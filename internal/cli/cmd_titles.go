@@ -33,6 +33,7 @@ type titlesOptions struct {
 	Ordered        bool
 	TitleOnly      bool
 	Files          []string
+	Resume         string
 }
 
 // defaultTitleRetries is --retries for titles unless given: transient
@@ -54,6 +55,7 @@ func (o *titlesOptions) AddFlags(f *pflag.FlagSet) {
 	f.BoolVar(&o.Ordered, "ordered", false, "print results in input order (default: as they complete)")
 	f.BoolVarP(&o.TitleOnly, "title-only", "t", false, "print the title alone, without the URL (as the Python notes did)")
 	f.StringArrayVarP(&o.Files, "file", "f", nil, "read URLs from FILE, one per line ('-' for stdin); repeatable")
+	f.StringVar(&o.Resume, "resume", "", "journal of finished URLs in FILE: skip those it holds, add those that finish")
 }
 
 func newTitlesCmd(g *Globals) *cobra.Command {
@@ -87,14 +89,29 @@ failures (connect errors, HTTP 429, 502, 503, 504) are retried --retries
 times (default 2 here) with backoff, honouring Retry-After; a refused
 connection is an answer, not retried.
 
-A failed URL is one line "URL: class: reason" on stderr. With --json every
-URL gives one object: url, final_url, status, title, content_type, charset,
-bytes_read, ms, error, where error is a class: bad_url, dns, connect, tls,
+A failed URL is one line "URL: class: reason" on stderr. A page whose
+status is not 2xx fails with class http_status, and with its title when it
+is HTML:   URL: http_status: HTTP 404 Not Found (title "Page not found")
+With --json every URL gives one object: url, final_url, status, title
+(also that of a non-2xx page), content_type, charset, bytes_read, ms,
+error, where error is a class: bad_url, dns, connect, tls,
 timeout, reset, http_status, too_many_redirects, redirect_loop, not_html,
 decode, no_title, body_too_large. An empty title is no_title, "the <title>
 is empty"; a body that breaks off before </title> fails (decode, reset...),
 as text after a decode error is never a title. URLs in flight when Ctrl-C
 stops the run are neither printed nor counted as failed.
+
+--resume FILE keeps a journal of finished URLs, so that a long list run
+again fetches only what is missing: URLs in FILE are skipped (neither
+fetched nor printed; the summary says how many) and each URL that
+finishes is added, in batches fsynced every 256 URLs or every second and
+at the end, Ctrl-C included. Finished means answered: a title, or a
+failure that a new fetch would give again (bad_url, not_html, no_title,
+body_too_large, decode, tls, redirect errors, dns "no such host", HTTP
+3xx/4xx but 408 and 429). Timeouts, resets, connect errors (refused too),
+other dns errors, 5xx, 408 and 429 are fetched again. A torn last line
+after a crash is ignored. The journal does not record the flags: to fetch
+again with other settings, give another FILE.
 
 ` + exitCodesHelp,
 		Example: `  fanout titles example.com https://go.dev
@@ -150,18 +167,33 @@ func runTitles(ctx context.Context, g *Globals, o titlesOptions, args []string) 
 		return err
 	}
 	defer doneRemote()
+	var j *titlesJournal
+	if o.Resume != "" {
+		if j, err = openJournal(o.Resume, g.Warnf); err != nil {
+			return err
+		}
+		defer j.watch(g)()
+	}
 	g.Jobs = o.Concurrency // -c sets the concurrency of this job
 	err = Drive(ctx, g, Task[urlLine, title.Page]{
 		Job:     lineJob(job),
-		Inputs:  in.All(),
+		Inputs:  j.filter(in.All()),
 		Ordered: o.Ordered,
 		Noun:    "URLs",
-		NoInput: "no URLs: the input held none (blank lines and # comments are skipped)",
+		NoInput: titlesNoInput,
 		Name:    urlLine.String,
 		Emit: func(r engine.Result[urlLine, title.Page], _ *Report) error {
-			return emitTitle(g, o, r)
+			j.settle()
+			if err := emitTitle(g, o, r); err != nil {
+				return err
+			}
+			j.record(r, resultPage(r))
+			return nil
 		},
 	})
+	if j != nil {
+		err = j.finish(g, err, titlesNoInput)
+	}
 	if in.err != nil && !errors.Is(in.err, ErrInterrupted) {
 		g.Warnf("%v", in.err)
 		var usage *UsageError
@@ -176,13 +208,7 @@ func runTitles(ctx context.Context, g *Globals, o titlesOptions, args []string) 
 // else URL<TAB>TITLE (or the title alone) for each page that has one.
 // Drive writes nothing for a URL cancelled in flight.
 func emitTitle(g *Globals, o titlesOptions, r engine.Result[urlLine, title.Page]) error {
-	p := r.Out
-	if p.URL == "" && r.In.err == nil {
-		p.URL = urlName(r.In.url)
-	}
-	if r.Err != nil && p.Error == "" {
-		p.Error, p.Detail = title.ClassOf(r.Err), r.Err.Error()
-	}
+	p := resultPage(r)
 	if g.JSON {
 		return g.WriteJSON(p)
 	}
@@ -197,6 +223,22 @@ func emitTitle(g *Globals, o titlesOptions, r engine.Result[urlLine, title.Page]
 	}
 	return err
 }
+
+// resultPage is the Page of a result, with its URL and its error's class
+// filled in when the job left them out.
+func resultPage(r engine.Result[urlLine, title.Page]) title.Page {
+	p := r.Out
+	if p.URL == "" && r.In.err == nil {
+		p.URL = urlName(r.In.url)
+	}
+	if r.Err != nil && p.Error == "" {
+		p.Error, p.Detail = title.ClassOf(r.Err), r.Err.Error()
+	}
+	return p
+}
+
+// titlesNoInput is the message of a run whose input held no URL.
+const titlesNoInput = "no URLs: the input held none (blank lines and # comments are skipped)"
 
 // urlName names an input in error lines: its URL as fetched when it is one.
 func urlName(in string) string {

@@ -213,9 +213,11 @@ func TestTitlesInterrupted(t *testing.T) {
 			}
 			cancel(ErrInterrupted)
 		}()
-		var out, errb bytes.Buffer
+		var out bytes.Buffer
+		var errb syncBuffer // the interrupt notice and the summary may be written at once
 		code := Execute(ctx, Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb}, append(mode, args...))
-		stderr := strings.TrimPrefix(errb.String(), "fanout: stopping; press Ctrl-C again to quit at once\n")
+		// The notice comes from another goroutine: before or after the summary.
+		stderr := strings.Replace(errb.String(), "fanout: stopping; press Ctrl-C again to quit at once\n", "", 1)
 		if code != ExitInterrupted || out.Len() != 0 || strings.Count(stderr, "\n") != 1 ||
 			!strings.HasPrefix(stderr, "interrupted: 0 URLs: 0 ok, 0 failed in ") || !strings.Contains(stderr, "; 10 cancelled before finishing") {
 			t.Errorf("%v: exit %d, stdout %q, stderr %q; want 130, no output and a summary of 10 cancelled, none failed", mode, code, out.String(), stderr)
@@ -316,5 +318,65 @@ func TestURLInputLines(t *testing.T) {
 		"a.txt: line 7: too long (3145728 bytes, at most 1 MiB)", "u3"}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") || in.err != nil {
 		t.Errorf("lines:\n%s\nwant:\n%s\n(err %v)", strings.Join(got, "\n"), strings.Join(want, "\n"), in.err)
+	}
+}
+
+// The title of a 404 page is reported with its status: on the failure
+// line in text, and in the title field beside the error with --json.
+func TestTitlesErrorPageTitle(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(http.StatusNotFound)
+		fmt.Fprint(w, "<html><head><title>Page not found</title></head><body>sorry</body></html>")
+	}))
+	defer srv.Close()
+	code, stdout, stderr := runFanout(t, "", "titles", "-q", srv.URL+"/gone")
+	if want := srv.URL + "/gone: http_status: HTTP 404 Not Found (title \"Page not found\")\n"; code != ExitFailed || stdout != "" || stderr != want {
+		t.Errorf("exit %d, stdout %q, stderr %q; want 1 and %q", code, stdout, stderr, want)
+	}
+	code, stdout, _ = runFanout(t, "", "titles", "-q", "--json", srv.URL+"/gone")
+	var p title.Page
+	if err := json.Unmarshal([]byte(stdout), &p); err != nil || code != ExitFailed {
+		t.Fatalf("exit %d, --json %q: %v", code, stdout, err)
+	}
+	if p.Error != title.ClassHTTPStatus || p.Status != 404 || p.Title != "Page not found" || p.Detail != "HTTP 404 Not Found" {
+		t.Errorf("--json: %+v; want class http_status, status 404, the title and the status as detail", p)
+	}
+}
+
+// Thousands of URLs to a closed port finish at once: a refused connection
+// is not retried, and neither dials nor per-host bounds queue them (10,000
+// take under 2 s; see the README). The bound is generous for -race.
+func TestTitlesManyRefusedAreFast(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // nothing listens there now
+	const n = 2000
+	var in strings.Builder
+	for i := range n {
+		fmt.Fprintf(&in, "http://%s/%d\n", addr, i)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	var out, errb bytes.Buffer
+	start := time.Now()
+	code := Execute(ctx, Env{Stdin: strings.NewReader(in.String()), Stdout: &out, Stderr: &errb}, []string{"titles"})
+	took := time.Since(start)
+	t.Logf("%d refused URLs in %v", n, took)
+	if took > 8*time.Second {
+		t.Errorf("%d refused URLs took %v, want well under 8 s", n, took)
+	}
+	lines := strings.Split(strings.TrimSuffix(errb.String(), "\n"), "\n")
+	connects := 0
+	for _, l := range lines {
+		if strings.HasPrefix(l, "http://"+addr+"/") && strings.Contains(l, ": connect: ") {
+			connects++
+		}
+	}
+	if code != ExitFailed || connects != n || len(lines) != n+1 { // and the summary
+		t.Errorf("exit %d, %d stderr lines, %d connect lines; want 1 and one connect line per URL", code, len(lines), connects)
 	}
 }
