@@ -24,10 +24,10 @@ var indexTmpl = template.Must(template.New("index").Parse(`<!DOCTYPE html>
 body { font-family: system-ui, sans-serif; margin: 1.5em; background: #f4f4f4; color: #222; }
 h1 { font-size: 1.3em; font-weight: 600; }
 .sheet { display: flex; flex-wrap: wrap; gap: 12px; }
-figure { margin: 0; padding: 8px; background: #fff; border: 1px solid #ddd; border-radius: 4px; width: 150px; text-align: center; }
+figure { margin: 0; padding: 8px; background: #fff; border: 1px solid #ddd; border-radius: 4px; width: 150px; text-align: center; overflow-wrap: anywhere; }
 figure .big { display: flex; align-items: center; justify-content: center; height: 132px; }
 figure img { image-rendering: auto; background: repeating-conic-gradient(#ddd 0 25%, #fff 0 50%) 0 0 / 12px 12px; }
-figcaption { font-size: 0.75em; word-break: break-all; margin-top: 4px; }
+figcaption { font-size: 0.75em; overflow-wrap: anywhere; margin-top: 4px; }
 .sizes { font-size: 0.7em; color: #666; }
 .sizes a { color: #36c; display: block; }
 </style>

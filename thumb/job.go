@@ -77,6 +77,9 @@ func (mk *maker) run(ctx context.Context, it Item) (Done, error) {
 	}
 	if !mk.force && upToDate(it.Outs, st) {
 		d.Skipped = true
+		for _, o := range it.Outs {
+			d.Thumbs = append(d.Thumbs, writtenOf(o))
+		}
 		return d, nil
 	}
 	data, err := readSource(ctx, it.Src)
@@ -112,6 +115,19 @@ func (mk *maker) run(ctx context.Context, it Item) (Done, error) {
 		d.Thumbs = append(d.Thumbs, Written{Path: it.Outs[i], Width: t.Rect.Dx(), Height: t.Rect.Dy()})
 	}
 	return d, nil
+}
+
+// writtenOf describes the thumbnail at path from its header; its size is
+// zero when the header cannot be read.
+func writtenOf(path string) Written {
+	w := Written{Path: path}
+	if f, err := os.Open(path); err == nil {
+		if cfg, _, err := image.DecodeConfig(f); err == nil {
+			w.Width, w.Height = cfg.Width, cfg.Height
+		}
+		f.Close()
+	}
+	return w
 }
 
 // upToDate reports whether every output exists and is not older than the

@@ -55,8 +55,8 @@ func TestRunIncremental(t *testing.T) {
 		t.Fatal(err)
 	}
 	d, err = run(ctx, items[0])
-	if err != nil || !d.Skipped || len(d.Thumbs) != 0 {
-		t.Fatalf("re-run: %+v, %v; want skipped", d, err)
+	if err != nil || !d.Skipped || len(d.Thumbs) != len(items[0].Outs) || d.Thumbs[0].Width == 0 {
+		t.Fatalf("re-run: %+v, %v; want skipped, naming its thumbnails and their sizes", d, err)
 	}
 	for _, o := range items[0].Outs {
 		if st, _ := os.Stat(o); !st.ModTime().Equal(old) {

@@ -146,7 +146,12 @@ func checkHeader(data []byte, maxPixels int64) (image.Config, string, error) {
 	return cfg, format, nil
 }
 
+// megapixels writes a pixel count for people: "900.0 MP", or "100 pixels"
+// for a count too small to show in megapixels.
 func megapixels(px int64) string {
+	if px < 100_000 {
+		return fmt.Sprintf("%d pixels", px)
+	}
 	return fmt.Sprintf("%.1f MP", float64(px)/1e6)
 }
 

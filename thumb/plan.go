@@ -40,6 +40,9 @@ type Plan struct {
 	// output path (the first such path), e.g. a.jpg and a.png both giving
 	// a_32_32.png. A run must not start while it is non-empty.
 	Collisions []Collision
+	// SkippedFolders counts the subfolders left out because
+	// Settings.Recursive is off.
+	SkippedFolders int
 
 	made []indexEntry
 }
@@ -126,6 +129,13 @@ func Prepare(s Settings, paths []string) (*Plan, error) {
 	tmpl := cmp.Or(s.Template, DefaultTemplate)
 	boxes := s.boxes()
 	outAbs, _ := filepath.Abs(out)
+	for _, arg := range paths {
+		if abs, _ := filepath.Abs(arg); abs == outAbs {
+			if st, err := os.Stat(arg); err == nil && st.IsDir() {
+				return nil, &engine.SettingsError{Job: Job.Name, Err: fmt.Errorf("%s is also the output folder (-o): thumbnails would be mixed with their sources, and taken for sources next time", arg)}
+			}
+		}
+	}
 	seen := map[string]bool{}    // sources, by absolute path
 	owner := map[string]string{} // output path → source
 	clashed := map[[2]string]bool{}
@@ -166,7 +176,7 @@ func Prepare(s Settings, paths []string) (*Plan, error) {
 			case err != nil:
 				pl.Problems = append(pl.Problems, Problem{path, unwrapPath(err)})
 			case st.IsDir():
-				walk(path, outAbs, s.Recursive, pl, add)
+				walk(path, outAbs, s, pl, add)
 			case !st.Mode().IsRegular():
 				pl.Problems = append(pl.Problems, Problem{path, fmt.Errorf("%w (%s)", ErrNotRegular, fileKind(st.Mode()))})
 			default:
@@ -178,10 +188,29 @@ func Prepare(s Settings, paths []string) (*Plan, error) {
 	return pl, nil
 }
 
+// wanted says whether a file found in a folder is taken: its name matches
+// an Include pattern (when there are any) and no Exclude pattern.
+func wanted(name string, s Settings) bool {
+	for _, pat := range s.Exclude {
+		if ok, _ := filepath.Match(pat, name); ok {
+			return false
+		}
+	}
+	if len(s.Include) == 0 {
+		return true
+	}
+	for _, pat := range s.Include {
+		if ok, _ := filepath.Match(pat, name); ok {
+			return true
+		}
+	}
+	return false
+}
+
 // walk adds the files of folder root: its direct files, or when recursive
 // the whole tree, mirrored under the output folder. Hidden files and
 // folders and the output folder itself are left out.
-func walk(root, outAbs string, recursive bool, pl *Plan, add func(src, rel string, size int64)) {
+func walk(root, outAbs string, s Settings, pl *Plan, add func(src, rel string, size int64)) {
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			pl.Problems = append(pl.Problems, Problem{path, unwrapPath(err)})
@@ -197,9 +226,13 @@ func walk(root, outAbs string, recursive bool, pl *Plan, add func(src, rel strin
 			if abs, _ := filepath.Abs(path); abs == outAbs {
 				return filepath.SkipDir
 			}
-			if path != root && !recursive {
+			if path != root && !s.Recursive {
+				pl.SkippedFolders++
 				return filepath.SkipDir
 			}
+			return nil
+		}
+		if !wanted(d.Name(), s) {
 			return nil
 		}
 		st, err := os.Stat(path) // follows symbolic links

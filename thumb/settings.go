@@ -4,7 +4,9 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"runtime"
+	"slices"
 
 	"github.com/fanout-dev/fanout/internal/turbo"
 )
@@ -57,14 +59,29 @@ type Settings struct {
 	// Index writes index.html, a contact sheet, in OutDir when the run ends
 	// (see Plan.Finish).
 	Index bool `json:"index,omitempty"`
+	// Include, when set, keeps only the files found in folders whose
+	// name matches one of these patterns (filepath.Match, e.g. "*.jpg");
+	// Exclude leaves out those matching one of its own. Files named
+	// directly are always taken. Prepare applies them; a worker never
+	// needs them.
+	Include []string `json:"-"`
+	Exclude []string `json:"-"`
 }
 
 // Validate reports a setting out of its range, naming it.
 func (s Settings) Validate() error {
 	var errs []error
-	for _, b := range s.Sizes {
+	for _, pat := range slices.Concat(s.Include, s.Exclude) {
+		if _, err := filepath.Match(pat, ""); err != nil {
+			errs = append(errs, fmt.Errorf("pattern %q: %w", pat, err))
+		}
+	}
+	for i, b := range s.Sizes {
 		if b.W < 1 || b.H < 1 || b.W > maxBox || b.H > maxBox {
 			errs = append(errs, fmt.Errorf("size %v: want sides from 1 to %d", b, maxBox))
+		}
+		if slices.Contains(s.Sizes[:i], b) {
+			errs = append(errs, fmt.Errorf("size %v given twice", b))
 		}
 	}
 	if s.Sizes != nil && len(s.Sizes) == 0 {

@@ -3,6 +3,7 @@ package thumb
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -44,6 +45,9 @@ func ParseBoxes(s string) ([]Box, error) {
 		h, errH := strconv.Atoi(hs)
 		if errW != nil || errH != nil || w < 1 || h < 1 || w > maxBox || h > maxBox {
 			return nil, fmt.Errorf("thumb: bad size %q: want N or WxH with whole numbers from 1 to 32768", f)
+		}
+		if slices.Contains(out, Box{w, h}) {
+			return nil, fmt.Errorf("thumb: size %dx%d given twice", w, h)
 		}
 		out = append(out, Box{w, h})
 	}

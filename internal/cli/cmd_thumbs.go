@@ -35,6 +35,11 @@ type thumbsOptions struct {
 	MemoryMiB int64
 	// KeepProfile copies the source's ICC profile instead of converting to sRGB.
 	KeepProfile bool
+	Include     []string
+	Exclude     []string
+	FilesFrom   string
+	Null        bool
+	DryRun      bool
 }
 
 func (o *thumbsOptions) AddFlags(f *pflag.FlagSet) {
@@ -50,6 +55,11 @@ func (o *thumbsOptions) AddFlags(f *pflag.FlagSet) {
 	f.BoolVar(&o.Index, "index", false, "write index.html, a contact sheet of the thumbnails, in the output folder")
 	f.BoolVar(&o.PureGo, "pure-go", false, "decode JPEGs with Go's decoder even when libjpeg-turbo is present")
 	f.BoolVar(&o.KeepProfile, "keep-profile", false, "keep the pixels as they are and copy the source's ICC profile into the thumbnails, instead of converting them to sRGB (a profile that does not fit the output, such as CMYK, is still dropped)")
+	f.StringArrayVar(&o.Include, "include", nil, "in folders, take only files whose name matches this pattern (e.g. '*.jpg'); repeatable")
+	f.StringArrayVar(&o.Exclude, "exclude", nil, "in folders, leave out files whose name matches this pattern (e.g. '*_raw.*'); repeatable")
+	f.StringVarP(&o.FilesFrom, "files-from", "f", "", "read more paths from FILE ('-' for stdin), one per line")
+	f.BoolVarP(&o.Null, "null", "0", false, "with --files-from: paths are separated by NUL bytes, as find -print0 writes them")
+	f.BoolVarP(&o.DryRun, "dry-run", "n", false, "print what would be made, decode and write nothing")
 	f.Int64Var(&o.MemoryMiB, "memory", 256, "aim to stay within this many MiB: large decodes wait for each other, and Go's garbage collector works to this soft limit less libjpeg-turbo's share (unless GOMEMLIMIT is set)")
 }
 
@@ -122,6 +132,18 @@ func runThumbs(ctx context.Context, g *Globals, o thumbsOptions, args []string) 
 	if o.MemoryMiB < 64 {
 		return Usagef("usage: --memory must be at least 64 (MiB), not %d", o.MemoryMiB)
 	}
+	if o.FilesFrom != "" {
+		more, err := readPathList(g, o.FilesFrom, o.Null)
+		if err != nil {
+			return err
+		}
+		args = append(args, more...)
+		if len(args) == 0 {
+			return Usagef("no images: %s names no files", o.FilesFrom)
+		}
+	} else if o.Null {
+		return Usagef("usage: -0 goes with --files-from FILE")
+	}
 	if len(args) == 0 {
 		args = []string{"images"}
 	}
@@ -129,6 +151,7 @@ func runThumbs(ctx context.Context, g *Globals, o thumbsOptions, args []string) 
 		Sizes: boxes, Format: format, Quality: o.Quality, MaxPixels: o.MaxPixels,
 		NoRotate: o.NoRotate, PureGo: o.PureGo, Force: o.Force, MemoryMiB: o.MemoryMiB, KeepProfile: o.KeepProfile,
 		OutDir: o.OutDir, Template: o.Template, Recursive: o.Recursive, Index: o.Index,
+		Include: o.Include, Exclude: o.Exclude,
 	}
 	plan, err := thumb.Prepare(settings, args)
 	if err != nil {
@@ -143,6 +166,9 @@ func runThumbs(ctx context.Context, g *Globals, o thumbsOptions, args []string) 
 	for _, p := range plan.Problems {
 		g.Warnf("%s: %v", shown(p.Path), p.Err)
 	}
+	if plan.SkippedFolders > 0 && !g.Quiet {
+		g.Warnf("%d subfolders left out (-r walks them)", plan.SkippedFolders)
+	}
 	if len(plan.Items) == 0 {
 		for _, p := range plan.Problems {
 			if !errors.Is(p.Err, thumb.ErrNoMatch) { // named above: a failed input, not an empty one
@@ -152,6 +178,12 @@ func runThumbs(ctx context.Context, g *Globals, o thumbsOptions, args []string) 
 		return Usagef("no images: no files found in %s", strings.Join(args, ", "))
 	}
 
+	if o.DryRun {
+		return dryRun(g, plan)
+	}
+	if err := writable(settings.OutDir); err != nil {
+		return err
+	}
 	job, doneRemote, err := bind(ctx, g, thumb.Job, settings)
 	if err != nil {
 		return err
@@ -180,6 +212,7 @@ func runThumbs(ctx context.Context, g *Globals, o thumbsOptions, args []string) 
 		Total:   len(inputs),
 		Noun:    "images",
 		NoInput: "no images: no files found in " + strings.Join(args, ", "),
+		Failed:  len(plan.Problems),
 		Name:    name,
 		Emit: func(r engine.Result[thumb.Item, thumb.Done], _ *Report) error {
 			it := plan.Items[r.Index]
@@ -223,9 +256,6 @@ func runThumbs(ctx context.Context, g *Globals, o thumbsOptions, args []string) 
 	}
 	if made+skipped == 0 && notImage == len(plan.Items) && len(plan.Problems) == 0 {
 		return Usagef("no images: none of the %d files in %s is an image", notImage, strings.Join(args, ", "))
-	}
-	if err == nil && len(plan.Problems) > 0 { // inputs that could not even be listed
-		return errReported{&FailedError{Failed: len(plan.Problems), Total: len(plan.Problems) + made + skipped, Noun: "inputs"}}
 	}
 	return err
 }

@@ -100,7 +100,7 @@ func TestThumbsBadInput(t *testing.T) {
 		"cut-png.png: decode png",
 		"bomb.png: image too large: 30000×30000 is 900.0 MP, above the limit of 100.0 MP",
 		"missing.jpg: no such file or directory",
-		"7 images: 2 ok, 5 failed",
+		"8 images: 2 ok, 6 failed", // the missing path counts too
 	} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, stderr)
@@ -205,10 +205,17 @@ func TestThumbsIncremental(t *testing.T) {
 		var d struct {
 			Src     string
 			Skipped bool
-			Thumbs  []any
+			Thumbs  []struct {
+				Path          string
+				Width, Height int
+			}
 		}
-		if err := json.Unmarshal([]byte(line), &d); err != nil || !d.Skipped || len(d.Thumbs) != 0 {
+		if err := json.Unmarshal([]byte(line), &d); err != nil || !d.Skipped {
 			t.Errorf("re-run did work: %s (%v)", line, err)
+		}
+		// A skipped image still names its thumbnails, with their sizes.
+		if len(d.Thumbs) != 3 || d.Thumbs[2].Width != 128 || !strings.HasSuffix(d.Thumbs[2].Path, "_128_128.png") {
+			t.Errorf("skipped %s: thumbs %+v, want its 3 outputs", d.Src, d.Thumbs)
 		}
 	}
 	if st, _ := os.Stat(sub); !st.ModTime().Equal(old) {

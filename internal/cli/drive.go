@@ -12,6 +12,7 @@ import (
 	"unicode"
 
 	"github.com/fanout-dev/fanout/engine"
+	"github.com/fanout-dev/fanout/internal/web"
 )
 
 // Task describes one run of a job for Drive.
@@ -35,6 +36,10 @@ type Task[In, Out any] struct {
 	// the number of items is not known.
 	InputBytes int64
 	BytesOf    func(In) int64
+	// Failed counts inputs that failed before the run started (a path that
+	// does not exist): already named on stderr, they count in the summary
+	// and the exit status.
+	Failed int
 	// SelfCounted says that Emit counts items itself through rep.OK and
 	// rep.Fail (for jobs whose engine items are chunks of many items).
 	// Otherwise Drive counts each result and reports each failed one.
@@ -44,6 +49,7 @@ type Task[In, Out any] struct {
 // Report counts items and prints one line on stderr per failed item.
 type Report struct {
 	g            *Globals
+	live         liveSink // the web state with --http, else nil
 	ok, failed   int
 	firstFailure error
 	// heldBack counts items that finished after an ordered run's first
@@ -52,7 +58,12 @@ type Report struct {
 }
 
 // OK counts n items that succeeded.
-func (r *Report) OK(n int) { r.ok += n }
+func (r *Report) OK(n int) {
+	r.ok += n
+	if r.live != nil {
+		r.live.ok(n)
+	}
+}
 
 // Fail counts one failed item and prints "ITEM: reason" on stderr.
 func (r *Report) Fail(item string, err error) {
@@ -61,6 +72,9 @@ func (r *Report) Fail(item string, err error) {
 		r.firstFailure = err
 	}
 	r.g.Warnf("%s: %v", shown(item), err)
+	if r.live != nil {
+		r.live.fail(item, err)
+	}
 }
 
 // shown is an item's name as text output prints it: as it is, or quoted
@@ -93,7 +107,18 @@ func Drive[In, Out any](ctx context.Context, g *Globals, t Task[In, Out]) error 
 	if name == nil {
 		name = func(in In) string { return fmt.Sprint(in) }
 	}
-	rep := &Report{g: g}
+	rep := &Report{g: g, failed: t.Failed}
+	// With --http the run has a live page: Drive tells it each outcome.
+	live, err := startLive(g, t, opts.Workers)
+	if err != nil {
+		return err
+	}
+	defer live.end(web.StateFailed, 0) // when Drive returns before the summary
+	run := t.Job.Run
+	if live != nil {
+		rep.live = live
+		run = live.wrap(run)
+	}
 	// The bar counts what the report counts: items, even when the engine's
 	// items are chunks of them.
 	bar := g.startProgress(t.Noun, t.Total, t.InputBytes)
@@ -103,6 +128,12 @@ func Drive[In, Out any](ctx context.Context, g *Globals, t Task[In, Out]) error 
 	var flusher idleFlusher
 	cut := false // an ordered run was interrupted: print nothing more
 	sink := func(r engine.Result[In, Out]) bool {
+		if live != nil {
+			if r.Canceled && !t.SelfCounted {
+				live.cancelled()
+			}
+			live.result(r)
+		}
 		if r.Canceled {
 			cut = cut || t.Ordered
 			return true
@@ -142,7 +173,7 @@ func Drive[In, Out any](ctx context.Context, g *Globals, t Task[In, Out]) error 
 		return true
 	}
 	flusher.start(g)
-	sum, err := engine.Run(ctx, t.Inputs, t.Job.Run, opts, sink)
+	sum, err := engine.Run(ctx, t.Inputs, run, opts, sink)
 	flusher.stop()
 	if err == nil && ctx.Err() != nil {
 		// Interrupted after the last item started: the input may have
@@ -170,6 +201,13 @@ func Drive[In, Out any](ctx context.Context, g *Globals, t Task[In, Out]) error 
 		rep.heldBack = -1 // a count of chunks, not of items
 	}
 	g.summary(t.Noun, sum, rep, err)
+	if live != nil {
+		total := 0
+		if err == nil && t.Total == 0 {
+			total = rep.ok + rep.failed // a run that went through did them all
+		}
+		live.end(liveState(err), total)
+	}
 	switch {
 	case err != nil && errors.Is(err, engine.ErrHalted):
 		return errReported{&FailedError{Failed: rep.failed, Total: rep.ok + rep.failed, Noun: t.Noun}}

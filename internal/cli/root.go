@@ -29,6 +29,7 @@ type Globals struct {
 	natsFlag      bool   // --nats was given on the command line, not only $FANOUT_NATS
 	NATSAuth      natsFlags
 	BrokerTimeout time.Duration // --broker-timeout: how long a submitter waits for a lost broker
+	HTTP          httpFlags     // --http, --http-token: a live page of the run (job commands)
 	Stdin         io.Reader
 	Stdout        *bufio.Writer // buffered; the driver flushes it
 	Stderr        io.Writer
@@ -138,12 +139,17 @@ stderr naming the item and the reason, and the exit status tells the truth.
 		if g.Jobs < 0 || g.Retries < 0 {
 			return Usagef("usage: -j and --retries must not be negative")
 		}
+		if cmd.Flags().Lookup("http") != nil {
+			return g.HTTP.check(cmd)
+		}
 		return nil
 	}
+	jobCmds := []*cobra.Command{newThumbsCmd(g), newPrimesCmd(g), newTitlesCmd(g)}
+	for _, c := range jobCmds {
+		addHTTPFlags(c.Flags(), &g.HTTP)
+	}
+	root.AddCommand(jobCmds...)
 	root.AddCommand(
-		newThumbsCmd(g),
-		newPrimesCmd(g),
-		newTitlesCmd(g),
 		newVersionCmd(g),
 		newWorkerCmd(g),
 		newBrokerCmd(g),
