@@ -249,6 +249,8 @@ func (g *Globals) summary(noun string, sum engine.Summary, rep *Report, runErr e
 		}
 		line = fmt.Sprintf("%s: %s; %d cancelled before finishing%s, the rest not started", reason, line, sum.Canceled, held)
 	}
+	g.warnMu.Lock() // the Ctrl-C notice may be written at the same time
+	defer g.warnMu.Unlock()
 	fmt.Fprintln(g.Stderr, line)
 }
 
