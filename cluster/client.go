@@ -30,6 +30,7 @@ type Client struct {
 
 	kv       jetstream.KeyValue // the run records
 	rec      *record
+	display  json.RawMessage // for the run's record: see SetDisplay
 	results  jetstream.ConsumeContext
 	maxDeliv *nats.Subscription
 	watch    *watchdog
@@ -128,6 +129,18 @@ func Dial(ctx context.Context, url string, cfg Config, opts ...nats.Option) (*Cl
 		return nil, fmt.Errorf("cluster: subscribe to advisories: %w", err)
 	}
 	return c, nil
+}
+
+// SetDisplay stores, in the run's record, how the caller shows the run's
+// results (as JSON: an order, an output format), so that fanout wait can
+// show them the same way. Call it before the first task.
+func (c *Client) SetDisplay(v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("cluster: display: %w", err)
+	}
+	c.display = b
+	return nil
 }
 
 // Run is this client's run id, as its tasks and results carry it.
@@ -286,13 +299,15 @@ func (c *Client) failedErr() error {
 	return c.failed
 }
 
-// Close purges this run's tasks that no worker has taken yet and its
-// results, stops reading results and closes the connection.
+// Close ends the run: when some of its tasks are still unanswered (the
+// run was interrupted), it withdraws its tasks and results; a finished
+// run's are kept, until the retention time, for fanout wait. Then it
+// stops reading results and closes the connection.
 func (c *Client) Close() error {
 	c.mu.Lock()
 	c.closed = true
 	c.mu.Unlock()
-	c.rec.stop()
+	finished := c.rec.stop()
 	c.watch.stop()
 	c.results.Stop()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -307,8 +322,10 @@ func (c *Client) Close() error {
 			errs = append(errs, fmt.Errorf("purge %s: %w", stream, err))
 		}
 	}
-	purge(c.cfg.Stream, c.cfg.taskSubject("*", c.run))
-	purge(c.cfg.ResultStream, c.cfg.resultSubject(c.run, ">"))
+	if !finished {
+		purge(c.cfg.Stream, c.cfg.taskSubject("*", c.run))
+		purge(c.cfg.ResultStream, c.cfg.resultSubject(c.run, ">"))
+	}
 	errs = append(errs, c.maxDeliv.Unsubscribe())
 	c.nc.Close()
 	if err := errors.Join(errs...); err != nil {

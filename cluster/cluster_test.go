@@ -251,9 +251,18 @@ func TestGivenUpTaskFailsTheCall(t *testing.T) {
 // once: a run of many items does not wait one timeout each.
 func TestRefusedPublishFailsTheRestAtOnce(t *testing.T) {
 	url := startServer(t)
-	// A full task stream, and no worker to empty it: the broker is up but
-	// takes no task.
-	cfg := Config{MaxTaskBytes: 1, BrokerTimeout: time.Second}
+	// A task stream made (by hand, before any fanout) to take no message
+	// of a task's size: the broker is up but takes no task.
+	nc, err := nats.Connect(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	js, _ := jetstream.New(nc)
+	if _, err := js.CreateStream(context.Background(), jetstream.StreamConfig{Name: "FANOUT", Subjects: []string{"fanout.task.>"}, MaxMsgSize: 1}); err != nil {
+		t.Fatal(err)
+	}
+	cfg := Config{BrokerTimeout: time.Second}
 	c, err := Dial(context.Background(), url, cfg)
 	if err != nil {
 		t.Fatal(err)

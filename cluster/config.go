@@ -37,8 +37,9 @@ type Config struct {
 	// (or that stopped answering) before its waiting items fail with
 	// ErrBrokerLost. Default 1m.
 	BrokerTimeout time.Duration
-	// MaxTaskBytes bounds the task stream; a submit beyond it fails.
-	// Default 1 GiB.
+	// MaxTaskBytes bounds the task stream, which keeps a finished run's
+	// tasks for fanout wait until Retention; beyond it the oldest tasks
+	// go. Default 1 GiB.
 	MaxTaskBytes int64
 	// MaxResultBytes bounds the result stream; the oldest results are
 	// dropped beyond it. Default 1 GiB.
@@ -124,6 +125,7 @@ const (
 	hdrTransient = "Fanout-Transient" // on a result: "1" if the error may pass on retry
 	hdrPart      = "Fanout-Part"      // on a result: "i/n", part i (from 0) of n
 	hdrToken     = "Fanout-Token"     // on a task, and copied to its result: see taskToken
+	hdrIndex     = "Fanout-Index"     // on a task: the item's place in the run's input, from 0
 )
 
 // ErrUnknownJob is the error of a task whose job the worker's registry does

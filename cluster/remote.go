@@ -38,6 +38,7 @@ func Remote[S engine.Settings, In, Out any](c *Client, d *engine.Def[S, In, Out]
 	}
 	version := strconv.Itoa(d.Version)
 	job := d.Name
+	c.rec.start(job, settings) // the run's record exists from now on
 	run := func(ctx context.Context, in In) (Out, error) {
 		var out Out
 		buf := bodies.Get().(*[]byte)
@@ -47,7 +48,6 @@ func Remote[S engine.Settings, In, Out any](c *Client, d *engine.Def[S, In, Out]
 		if err != nil {
 			return out, fmt.Errorf("cluster: encode %s input: %w", job, err)
 		}
-		c.rec.start(job, settings)
 		seq, cl, err := c.register()
 		if err != nil {
 			return out, err
@@ -57,6 +57,9 @@ func Remote[S engine.Settings, In, Out any](c *Client, d *engine.Def[S, In, Out]
 		msg.Header.Set(hdrVersion, version)
 		msg.Header.Set(hdrSettings, string(settings))
 		msg.Header.Set(hdrToken, taskToken(c.key, c.run, seq))
+		if i, ok := engine.IndexOf(ctx); ok {
+			msg.Header.Set(hdrIndex, strconv.Itoa(i))
+		}
 		msg.Data = body
 		ack, err := c.publish(ctx, msg, c.run+"."+seq)
 		if err != nil {
@@ -76,20 +79,27 @@ func Remote[S engine.Settings, In, Out any](c *Client, d *engine.Def[S, In, Out]
 			return out, res.err
 		}
 		c.rec.answered(res.hdr.Get(hdrError) != "")
-		if e := res.hdr.Get(hdrError); e != "" {
-			err := error(&RemoteError{Job: job, Msg: e})
-			if res.hdr.Get(hdrTransient) == "1" {
-				err = engine.Transient(err)
-			}
-			if len(res.data) > 0 {
-				_ = engine.Decode(res.data, &out) // best effort: the error stands
-			}
-			return out, err
-		}
-		if err := engine.Decode(res.data, &out); err != nil {
-			return out, fmt.Errorf("cluster: decode %s output: %w", job, err)
-		}
-		return out, nil
+		return decodeResult[Out](job, res.data, res.hdr)
 	}
-	return engine.Job[In, Out]{Name: job, Run: run, Workers: max(d.Workers, DefaultInFlight)}, nil
+	return engine.Job[In, Out]{Name: job, Run: run, Workers: max(d.Workers, DefaultInFlight), Indexed: true}, nil
+}
+
+// decodeResult reads a job's result as a worker stored it: its output,
+// and its error as a *RemoteError (transient when it was on the worker).
+func decodeResult[Out any](job string, data []byte, hdr nats.Header) (Out, error) {
+	var out Out
+	if e := hdr.Get(hdrError); e != "" {
+		err := error(&RemoteError{Job: job, Msg: e})
+		if hdr.Get(hdrTransient) == "1" {
+			err = engine.Transient(err)
+		}
+		if len(data) > 0 {
+			_ = engine.Decode(data, &out) // best effort: the error stands
+		}
+		return out, err
+	}
+	if err := engine.Decode(data, &out); err != nil {
+		return out, fmt.Errorf("cluster: decode %s output: %w", job, err)
+	}
+	return out, nil
 }

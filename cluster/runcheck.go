@@ -78,13 +78,16 @@ func (rs *runStates) check(ctx context.Context, run string) string {
 	if err != nil {
 		return ""
 	}
-	if r.State == StateRunning && time.Since(r.Updated) > rs.cfg.AbandonAfter {
+	silent := func(r Run) bool {
+		return time.Since(r.Updated) > rs.cfg.AbandonAfter && time.Since(r.Waited) > rs.cfg.AbandonAfter
+	}
+	if r.State == StateRunning && silent(r) {
 		r, err = updateRun(ctx, kv, run, func(r *Run) bool {
-			if r.ended() || time.Since(r.Updated) <= rs.cfg.AbandonAfter {
+			if r.ended() || !silent(*r) {
 				return false
 			}
 			r.State = StateAbandoned
-			r.Reason = fmt.Sprintf("its submitter (%s, pid %d) was silent for more than %v", r.Host, r.PID, rs.cfg.AbandonAfter)
+			r.Reason = fmt.Sprintf("its submitter (%s, pid %d) was silent for more than %v, and no fanout wait was attached", r.Host, r.PID, rs.cfg.AbandonAfter)
 			return true
 		})
 		if err != nil {

@@ -30,15 +30,19 @@ type Run struct {
 	ID       string          `json:"id"`
 	Job      string          `json:"job"`
 	Settings json.RawMessage `json:"settings,omitempty"`
-	Host     string          `json:"host"` // the submitter's
-	PID      int             `json:"pid"`
-	Created  time.Time       `json:"created"`
-	Updated  time.Time       `json:"updated"` // the submitter's last heartbeat
-	State    string          `json:"state"`
-	Reason   string          `json:"reason,omitempty"` // why it was cancelled or abandoned
-	Total    int64           `json:"total"`            // tasks sent so far
-	Done     int64           `json:"done"`             // tasks answered with a result
-	Failed   int64           `json:"failed"`           // tasks answered with an error
+	// Display is how the submitting command shows results (its order,
+	// its output format), for fanout wait to show them the same way.
+	Display json.RawMessage `json:"display,omitempty"`
+	Host    string          `json:"host"` // the submitter's
+	PID     int             `json:"pid"`
+	Created time.Time       `json:"created"`
+	Updated time.Time       `json:"updated"`         // the submitter's last heartbeat
+	Waited  time.Time       `json:"waited,omitzero"` // the last heartbeat of a fanout wait attached to it
+	State   string          `json:"state"`
+	Reason  string          `json:"reason,omitempty"` // why it was cancelled or abandoned
+	Total   int64           `json:"total"`            // tasks sent so far
+	Done    int64           `json:"done"`             // tasks answered with a result
+	Failed  int64           `json:"failed"`           // tasks answered with an error
 }
 
 // Pending is how many of the run's tasks are still unanswered.
@@ -224,7 +228,7 @@ func (rc *record) start(job string, settings []byte) {
 		c := rc.c
 		host, _ := os.Hostname()
 		now := time.Now().UTC()
-		r := Run{ID: c.run, Job: job, Settings: settings, Host: host, PID: os.Getpid(), Created: now, Updated: now, State: StateRunning}
+		r := Run{ID: c.run, Job: job, Settings: settings, Display: c.display, Host: host, PID: os.Getpid(), Created: now, Updated: now, State: StateRunning}
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		b, _ := json.Marshal(r)
 		_, _ = c.kv.Create(ctx, c.run, b) // a broker away now: the heartbeat writes it later
@@ -267,11 +271,14 @@ func (rc *record) beat(first Run) {
 	}
 }
 
-// stop ends the heartbeat and writes the run's final state.
-func (rc *record) stop() {
+// stop ends the heartbeat and writes the run's final state; it reports
+// whether the run finished (every task it sent was answered).
+func (rc *record) stop() (finished bool) {
 	rc.once.Do(func() {}) // no start after this
+	var probe Run
+	rc.counts(&probe)
 	if rc.quit == nil {
-		return
+		return probe.Pending() == 0
 	}
 	close(rc.quit)
 	<-rc.done
@@ -289,4 +296,5 @@ func (rc *record) stop() {
 		}
 		return true
 	})
+	return probe.Pending() == 0
 }

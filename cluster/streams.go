@@ -82,12 +82,16 @@ func replicasFor(nc *nats.Conn, cfg Config) int {
 
 func streamConfigs(cfg Config, replicas int) []jetstream.StreamConfig {
 	return []jetstream.StreamConfig{{
-		Name:       cfg.Stream,
-		Subjects:   []string{cfg.Subject + ".task.>"},
-		Retention:  jetstream.WorkQueuePolicy,
+		Name:     cfg.Stream,
+		Subjects: []string{cfg.Subject + ".task.>"},
+		// Limits, not a work queue: a task stays after its worker acks
+		// it, as the record of the run's input that fanout wait reads;
+		// the shared consumer's ack floor says what is done. The oldest
+		// go first when the stream is full: those of ended runs.
+		Retention:  jetstream.LimitsPolicy,
 		MaxBytes:   cfg.MaxTaskBytes,
 		MaxAge:     cfg.Retention,
-		Discard:    jetstream.DiscardNew,
+		Discard:    jetstream.DiscardOld,
 		Duplicates: dedupeWindow,
 		Replicas:   replicas,
 	}, {

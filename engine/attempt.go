@@ -11,6 +11,9 @@ import (
 // panic into the item's error.
 func attempt[In, Out any](ctx context.Context, fn Func[In, Out], o *Options, idx int, in In) Result[In, Out] {
 	r := Result[In, Out]{Index: idx, In: in}
+	if o.Indexed {
+		ctx = context.WithValue(ctx, indexKey{}, idx)
+	}
 	if ctx.Err() != nil {
 		r.Err = errors.Join(ErrNotStarted, context.Cause(ctx))
 		return r
@@ -37,6 +40,15 @@ func attempt[In, Out any](ctx context.Context, fn Func[In, Out], o *Options, idx
 			return r
 		}
 	}
+}
+
+type indexKey struct{}
+
+// IndexOf returns the place in the input, from 0, of the item whose
+// function call ctx belongs to, when the run has Options.Indexed.
+func IndexOf(ctx context.Context) (int, bool) {
+	i, ok := ctx.Value(indexKey{}).(int)
+	return i, ok
 }
 
 func call[In, Out any](ctx context.Context, fn Func[In, Out], in In) (out Out, err error) {

@@ -332,3 +332,21 @@ func TestOrderedWindowAppliesBackPressure(t *testing.T) {
 		t.Fatalf("summary %+v", sum)
 	}
 }
+
+func TestIndexOf(t *testing.T) {
+	fn := func(ctx context.Context, n int) (int, error) {
+		i, ok := IndexOf(ctx)
+		if !ok {
+			return -1, nil
+		}
+		return i, nil
+	}
+	for _, indexed := range []bool{true, false} {
+		got, _, _ := collect(t, count(50), fn, Options{Workers: 4, Indexed: indexed})
+		for _, r := range got {
+			if want := map[bool]int{true: r.Index, false: -1}[indexed]; r.Out != want {
+				t.Fatalf("indexed %v: item %d saw index %d", indexed, r.Index, r.Out)
+			}
+		}
+	}
+}

@@ -16,6 +16,9 @@ type Job[In, Out any] struct {
 	// Workers is the job's default concurrency: zero means one worker per
 	// core (CPU-bound work); I/O-bound jobs declare more.
 	Workers int
+	// Indexed asks for Options.Indexed: the function reads each item's
+	// place in the input with IndexOf (a cluster submitter does).
+	Indexed bool
 }
 
 // RawFunc is a job's function on its input and output in wire form (see

@@ -40,6 +40,11 @@ type Options struct {
 	// Total, when positive, is the number of inputs, reported in Progress.
 	Total int
 
+	// Indexed gives each call of the job's function a context that holds
+	// the item's place in the input, for IndexOf (a cluster submitter
+	// sends it with the task). It costs an allocation an item.
+	Indexed bool
+
 	// OnProgress, when set, is called after each result, from the
 	// goroutine that called Run, before the result is delivered.
 	OnProgress func(Progress)

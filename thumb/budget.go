@@ -1,10 +1,8 @@
 package thumb
 
 import (
-	"bytes"
 	"cmp"
 	"context"
-	"image"
 	"sync"
 
 	"github.com/fanout-dev/fanout/internal/turbo"
@@ -71,7 +69,8 @@ func turboAvailable() bool {
 // header cannot be read counts as nothing: it will fail quickly.
 func decodeBytes(data []byte, o Options) int64 {
 	head := data[:min(len(data), 64<<10)]
-	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
+	src, err := sniff(data)
+	cfg, format := src.cfg, src.format
 	if err != nil {
 		return 0
 	}

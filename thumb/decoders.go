@@ -2,14 +2,22 @@ package thumb
 
 import "github.com/fanout-dev/fanout/internal/turbo"
 
-// Decoders says which image decoders this process uses, for
-// `fanout version`.
+// Decoders says which image decoders, and which WebP encoder, this
+// process uses, for `fanout version`.
 func Decoders() string {
-	jpeg := "Go image/jpeg (full decode, then box reduction)"
+	jpeg := "Go image/jpeg (full decode, then box reduction; no arithmetic-coded JPEGs)"
 	if ok, err := turbo.Available(); ok {
-		jpeg = "libjpeg-turbo via " + turbo.Library + " (DCT-scaled decode; CMYK and damaged files fall back to Go)"
+		jpeg = "libjpeg-turbo via " + turbo.Library + " (DCT-scaled decode, arithmetic-coded JPEGs; CMYK and damaged files fall back to Go)"
 	} else {
 		jpeg += "; libjpeg-turbo not used: " + err.Error()
 	}
-	return "thumbs decoders: jpeg: " + jpeg + "; png, gif: Go standard library; webp, bmp, tiff: golang.org/x/image"
+	webp := "pure Go, lossless (github.com/HugoSmits86/nativewebp)"
+	if ok, err := WebPLossy(); ok {
+		webp = "libwebp " + libWebPVersion() + " via " + LibWebP + ", lossy at --quality"
+	} else {
+		webp += "; libwebp not used: " + err.Error()
+	}
+	return "thumbs decoders: jpeg: " + jpeg + "; png, gif: Go standard library; webp, bmp, tiff: golang.org/x/image" +
+		", and fanout's own for CMYK JPEGs without an Adobe segment, CMYK and JPEG-compressed TIFFs, RLE and bit-field BMPs" +
+		"; webp output: " + webp
 }

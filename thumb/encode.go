@@ -20,34 +20,48 @@ type Format string
 const (
 	PNG  Format = "png"
 	JPEG Format = "jpeg"
+	// WebP is lossy at Encoder.Quality when libwebp is loaded, lossless
+	// otherwise (see WebPLossy).
+	WebP Format = "webp"
 )
 
-// ParseFormat accepts "png", "jpeg" or "jpg".
+// ParseFormat accepts "png", "jpeg" or "jpg", and "webp", in either case.
 func ParseFormat(s string) (Format, error) {
 	switch s {
 	case "png", "PNG":
 		return PNG, nil
 	case "jpeg", "jpg", "JPEG", "JPG":
 		return JPEG, nil
+	case "webp", "WEBP", "WebP":
+		return WebP, nil
 	}
-	return "", fmt.Errorf("thumb: unknown output format %q: want png or jpeg", s)
+	return "", fmt.Errorf("thumb: unknown output format %q: want png, jpeg or webp", s)
 }
 
 // Ext is the file extension of f, without the dot.
 func (f Format) Ext() string {
-	if f == JPEG {
+	switch f {
+	case JPEG:
 		return "jpg"
+	case WebP:
+		return "webp"
 	}
 	return "png"
 }
 
-// DefaultQuality is the JPEG quality used when none is given.
+// DefaultQuality is the JPEG and lossy WebP quality used when none is
+// given.
 const DefaultQuality = 85
 
 // Encoder writes thumbnails. The zero value writes PNG.
 type Encoder struct {
 	Format  Format // PNG when empty
-	Quality int    // JPEG quality, 1..100; zero means DefaultQuality
+	Quality int    // JPEG and lossy WebP quality, 1..100; zero means DefaultQuality
+	// Stamp, when not empty, is written into each file before its pixel
+	// data (a PNG tEXt chunk "fanout", a JPEG comment, a WebP chunk
+	// "FNST"): Job stamps thumbnails with their settings, to know on a
+	// re-run whether they are up to date.
+	Stamp string
 }
 
 var pngEnc = png.Encoder{BufferPool: &pngPool{}}
@@ -65,15 +79,25 @@ func (p *pngPool) Put(b *png.EncoderBuffer) { p.p.Put(b) }
 // icc embedded when it is not nil and fits the output: an RGB profile in
 // colour output, a GRAY one in greyscale output, never one of another
 // colour space. JPEG output has no alpha: transparency is flattened on
-// white.
+// white. WebP output is in colour, with alpha.
 func (e Encoder) Encode(w io.Writer, img *image.RGBA, gray bool, icc []byte) error {
 	var buf bytes.Buffer
+	q := e.Quality
+	if q == 0 {
+		q = DefaultQuality
+	}
 	switch e.Format {
-	case JPEG:
-		q := e.Quality
-		if q == 0 {
-			q = DefaultQuality
+	case WebP:
+		if !profileFits(icc, false) {
+			icc = nil
 		}
+		lossy, _ := WebPLossy()
+		file, err := encodeWebP(img, q, lossy, icc, e.Stamp)
+		if err != nil {
+			return fmt.Errorf("encode webp: %w", err)
+		}
+		return writeAll(w, file)
+	case JPEG:
 		var out image.Image = onWhite(img)
 		if gray {
 			out = toGray(out.(*image.RGBA))
@@ -84,7 +108,7 @@ func (e Encoder) Encode(w io.Writer, img *image.RGBA, gray bool, icc []byte) err
 		if !profileFits(icc, gray) {
 			icc = nil
 		}
-		return writeAll(w, buf.Bytes()[:2], jpegICC(icc), buf.Bytes()[2:])
+		return writeAll(w, buf.Bytes()[:2], jpegICC(icc), jpegStamp(e.Stamp), buf.Bytes()[2:])
 	case PNG, "":
 		var out image.Image = img
 		gray = gray && img.Opaque()
@@ -98,7 +122,7 @@ func (e Encoder) Encode(w io.Writer, img *image.RGBA, gray bool, icc []byte) err
 			return fmt.Errorf("encode png: %w", err)
 		}
 		// The IHDR chunk ends at byte 33; iCCP must come before PLTE and IDAT.
-		return writeAll(w, buf.Bytes()[:33], pngICC(icc), buf.Bytes()[33:])
+		return writeAll(w, buf.Bytes()[:33], pngICC(icc), pngStamp(e.Stamp), buf.Bytes()[33:])
 	}
 	return fmt.Errorf("thumb: unknown output format %q", e.Format)
 }

@@ -35,9 +35,12 @@ type Done struct {
 	Warning string    `json:"warning,omitempty"` // why the source's ICC profile was dropped (Set.Warning)
 }
 
-// Job makes the thumbnails of one Item, unless all of them are newer than
-// the source and Settings.Force is not set. Each file is written to a
-// temporary file beside it and renamed, so none is ever half-written.
+// Job makes the thumbnails of one Item, unless all of them are up to date
+// and Settings.Force is not set: not older than the source, and stamped
+// with the settings that shape their pixels and file (format, quality,
+// size, orientation, colour handling; see Encoder.Stamp), so that a re-run
+// with other settings remakes them. Each file is written to a temporary
+// file beside it and renamed, so none is ever half-written.
 //
 // The function it builds holds the memory budget of Settings.MemoryMiB
 // for the items it runs at once: before decoding, an item reserves the
@@ -47,7 +50,7 @@ type Done struct {
 // is one worker per core: the work is CPU-bound.
 var Job = &engine.Def[Settings, Item, Done]{
 	Name:    "thumbs",
-	Version: 2, // 2: Settings.KeepProfile, Done.Warning
+	Version: 3, // 2: Settings.KeepProfile, Done.Warning; 3: Format webp, settings stamps
 	New: func(s Settings) (engine.Func[Item, Done], error) {
 		mk := &maker{
 			Options: s.options(),
@@ -55,6 +58,13 @@ var Job = &engine.Def[Settings, Item, Done]{
 			force:   s.Force,
 			budget:  newBudget(s.decodeBudget()),
 			memory:  s.memory(),
+		}
+		lossy := false
+		if s.Format == WebP {
+			lossy, _ = WebPLossy()
+		}
+		for _, b := range mk.Options.Boxes {
+			mk.stamps = append(mk.stamps, s.stamp(b, lossy))
 		}
 		return mk.run, nil
 	},
@@ -65,6 +75,7 @@ type maker struct {
 	Options
 	Encoder
 	force  bool
+	stamps []string // of each box's thumbnails, in the order of Options.Boxes
 	budget *budget
 	memory int64 // Settings.MemoryMiB, in bytes; 0: no limit
 }
@@ -75,7 +86,7 @@ func (mk *maker) run(ctx context.Context, it Item) (Done, error) {
 	if err != nil {
 		return d, err
 	}
-	if !mk.force && upToDate(it.Outs, st) {
+	if !mk.force && upToDate(it.Outs, mk.stamps, st) {
 		d.Skipped = true
 		for _, o := range it.Outs {
 			d.Thumbs = append(d.Thumbs, writtenOf(o))
@@ -109,7 +120,7 @@ func (mk *maker) run(ctx context.Context, it Item) (Done, error) {
 		if err := ctx.Err(); err != nil {
 			return d, err
 		}
-		if err := mk.write(it.Outs[i], t, set); err != nil {
+		if err := mk.write(it.Outs[i], t, set, mk.stamp(i)); err != nil {
 			return d, err
 		}
 		d.Thumbs = append(d.Thumbs, Written{Path: it.Outs[i], Width: t.Rect.Dx(), Height: t.Rect.Dy()})
@@ -130,20 +141,36 @@ func writtenOf(path string) Written {
 	return w
 }
 
-// upToDate reports whether every output exists and is not older than the
-// source.
-func upToDate(outs []string, src os.FileInfo) bool {
-	for _, o := range outs {
+// stamp is the stamp of the thumbnails of box i; "" if there is none.
+func (mk *maker) stamp(i int) string {
+	if i < len(mk.stamps) {
+		return mk.stamps[i]
+	}
+	return ""
+}
+
+// upToDate reports whether every output exists, is not older than the
+// source, and carries the stamp of its settings (an output without one,
+// made by an older fanout, is not up to date).
+func upToDate(outs, stamps []string, src os.FileInfo) bool {
+	if len(outs) != len(stamps) {
+		return false
+	}
+	for i, o := range outs {
 		st, err := os.Stat(o)
 		if err != nil || st.ModTime().Before(src.ModTime()) {
+			return false
+		}
+		if stamp, err := readStamp(o); err != nil || stamp != stamps[i] {
 			return false
 		}
 	}
 	return len(outs) > 0
 }
 
-// write encodes t to path through a temporary file in the same folder.
-func (mk *maker) write(path string, t *image.RGBA, set *Set) error {
+// write encodes t, stamped with stamp, to path through a temporary file
+// in the same folder.
+func (mk *maker) write(path string, t *image.RGBA, set *Set, stamp string) error {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("create output folder: %w", err)
@@ -153,7 +180,9 @@ func (mk *maker) write(path string, t *image.RGBA, set *Set) error {
 		return fmt.Errorf("create temporary file: %w", err)
 	}
 	defer os.Remove(f.Name()) // no-op once renamed
-	if err := mk.Encoder.Encode(f, t, set.Gray, set.ICC); err != nil {
+	enc := mk.Encoder
+	enc.Stamp = stamp
+	if err := enc.Encode(f, t, set.Gray, set.ICC); err != nil {
 		f.Close()
 		return fmt.Errorf("write %s: %w", path, err)
 	}

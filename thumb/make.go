@@ -1,7 +1,6 @@
 package thumb
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"image"
@@ -78,10 +77,11 @@ func Make(data []byte, o Options) (*Set, error) {
 	if len(boxes) == 0 {
 		boxes = DefaultBoxes
 	}
-	cfg, format, err := checkHeader(data, o.MaxPixels)
+	src, err := checkHeader(data, o.MaxPixels)
 	if err != nil {
 		return nil, err
 	}
+	cfg, format := src.cfg, src.format
 	m := readMeta(format, data)
 	if o.NoRotate {
 		m.orientation = 1
@@ -108,7 +108,7 @@ func Make(data []byte, o Options) (*Set, error) {
 	set := &Set{Format: format, Width: uw, Height: uh,
 		Gray: cfg.ColorModel == color.GrayModel || cfg.ColorModel == color.Gray16Model}
 	colour := planColour(m, set.Gray || m.grayAlpha, o.KeepProfile)
-	mid, ew, eh, err := shrinkDecode(data, format, cfg, big, o.PureGo, set)
+	mid, ew, eh, err := shrinkDecode(data, src, big, o.PureGo, set)
 	if err != nil {
 		return nil, err
 	}
@@ -123,27 +123,28 @@ func Make(data []byte, o Options) (*Set, error) {
 
 // checkHeader finds the format by content and the size from the header,
 // and refuses images above maxPixels.
-func checkHeader(data []byte, maxPixels int64) (image.Config, string, error) {
+func checkHeader(data []byte, maxPixels int64) (source, error) {
 	if len(data) == 0 {
-		return image.Config{}, "", ErrEmpty
+		return source{}, ErrEmpty
 	}
-	cfg, format, err := guard("image", func() (image.Config, string, error) { return image.DecodeConfig(bytes.NewReader(data)) })
+	src, err := sniff(data)
+	cfg, format := src.cfg, src.format
 	switch {
 	case errors.Is(err, image.ErrFormat):
-		return cfg, "", ErrNotImage
+		return src, ErrNotImage
 	case err != nil:
-		return cfg, format, fmt.Errorf("read %s header: %w", format, describe(err))
+		return src, fmt.Errorf("read %s header: %w", format, describe(err))
 	case cfg.Width <= 0 || cfg.Height <= 0:
-		return cfg, format, fmt.Errorf("read %s header: image is %d×%d", format, cfg.Width, cfg.Height)
+		return src, fmt.Errorf("read %s header: image is %d×%d", format, cfg.Width, cfg.Height)
 	}
 	if maxPixels == 0 {
 		maxPixels = DefaultMaxPixels
 	}
 	if px := int64(cfg.Width) * int64(cfg.Height); maxPixels > 0 && px > maxPixels {
-		return cfg, format, fmt.Errorf("%w: %d×%d is %s, above the limit of %s (a decompression bomb?)",
+		return src, fmt.Errorf("%w: %d×%d is %s, above the limit of %s (a decompression bomb?)",
 			ErrTooLarge, cfg.Width, cfg.Height, megapixels(px), megapixels(maxPixels))
 	}
-	return cfg, format, nil
+	return src, nil
 }
 
 // megapixels writes a pixel count for people: "900.0 MP", or "100 pixels"
@@ -167,8 +168,10 @@ func describe(err error) error {
 // twice the largest thumbnail where the input allows: JPEGs through
 // libjpeg-turbo's DCT scaling when present, everything else by a full
 // decode and a box reduction. It returns the image and the extent in it
-// that covers the whole source, which is fractional after scaling.
-func shrinkDecode(data []byte, format string, cfg image.Config, big image.Point, pureGo bool, set *Set) (*image.RGBA, float64, float64, error) {
+// that covers the whole source, which is fractional after scaling. An
+// arithmetic-coded JPEG is decoded by libjpeg-turbo or not at all.
+func shrinkDecode(data []byte, in source, big image.Point, pureGo bool, set *Set) (*image.RGBA, float64, float64, error) {
+	format, cfg := in.format, in.cfg
 	w, h := cfg.Width, cfg.Height
 	if format == "jpeg" && !pureGo && cfg.ColorModel != color.CMYKModel {
 		if ok, _ := turbo.Available(); ok {
@@ -181,17 +184,24 @@ func shrinkDecode(data []byte, format string, cfg image.Config, big image.Point,
 				set.Decoder = "libjpeg-turbo"
 				return img, float64(w) / float64(denom), float64(h) / float64(denom), nil
 			}
-			if !errors.Is(err, turbo.ErrWarning) && !errors.Is(err, turbo.ErrUnsupported) {
+			if in.arith || !errors.Is(err, turbo.ErrWarning) && !errors.Is(err, turbo.ErrUnsupported) {
 				return nil, 0, 0, fmt.Errorf("decode jpeg: %w", err)
 			}
 			// Let the Go decoder judge what libjpeg-turbo only warned about.
 		}
 	}
-	src, _, err := guard(format, func() (image.Image, string, error) { return image.Decode(bytes.NewReader(data)) })
+	if in.arith {
+		why := "not used with --pure-go"
+		if ok, err := turbo.Available(); !ok {
+			why = err.Error()
+		}
+		return nil, 0, 0, fmt.Errorf("decode jpeg: %w (Go's decoder reads only Huffman-coded ones; %s)", ErrArithmetic, why)
+	}
+	src, decoder, err := in.decodeFull(data, !pureGo)
 	if err != nil {
 		return nil, 0, 0, fmt.Errorf("decode %s: %w", format, describe(err))
 	}
-	set.Decoder = "go"
+	set.Decoder = decoder
 	if p, ok := src.(*image.Paletted); ok && format == "gif" && p.Rect != image.Rect(0, 0, w, h) {
 		src = onCanvas(p, w, h) // a first frame smaller than the GIF's screen
 	}

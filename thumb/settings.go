@@ -28,7 +28,8 @@ type Settings struct {
 	Sizes []Box `json:"sizes,omitempty"`
 	// Format is the output format; empty means PNG.
 	Format Format `json:"format,omitempty"`
-	// Quality is the JPEG quality, 1 to 100; zero means DefaultQuality.
+	// Quality is the JPEG and lossy WebP quality, 1 to 100; zero means
+	// DefaultQuality.
 	Quality int `json:"quality,omitempty"`
 	// MaxPixels refuses, from the header, an image with more pixels than
 	// this. Zero means DefaultMaxPixels; negative means no limit.
@@ -41,7 +42,8 @@ type Settings struct {
 	// profile into the thumbnails, instead of converting them to sRGB; a
 	// profile that does not fit the output's colour space is still dropped.
 	KeepProfile bool `json:"keep_profile,omitempty"`
-	// Force remakes thumbnails that are newer than their source.
+	// Force remakes thumbnails that are up to date: not older than their
+	// source, and stamped with these settings (see Encoder.Stamp).
 	Force bool `json:"force,omitempty"`
 	// MemoryMiB is the memory a process making thumbnails aims to stay
 	// within: decodes wait for each other to fit in it (see Job). Zero
@@ -88,9 +90,9 @@ func (s Settings) Validate() error {
 		errs = append(errs, errors.New("no sizes"))
 	}
 	switch s.Format {
-	case "", PNG, JPEG:
+	case "", PNG, JPEG, WebP:
 	default:
-		errs = append(errs, fmt.Errorf("format %q: want png or jpeg", s.Format))
+		errs = append(errs, fmt.Errorf("format %q: want png, jpeg or webp", s.Format))
 	}
 	if s.Quality < 0 || s.Quality > 100 {
 		errs = append(errs, fmt.Errorf("quality %d: want 1 to 100", s.Quality))

@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -129,4 +131,148 @@ func TestBrokerRetention(t *testing.T) {
 			t.Errorf("%s: MaxAge %v, want 2h", name, age)
 		}
 	}
+}
+
+// fanout wait shows a run's results as its submitter did: the same bytes
+// on stdout, the same error lines, the same exit status; attached while
+// the run goes on, or after it has ended.
+func TestWaitShowsTheRunAsItsSubmitter(t *testing.T) {
+	addr := freeAddr(t)
+	url := "nats://" + addr
+	broker := exec.Command(bin, "broker", "-q", "--listen", addr, "--store", t.TempDir())
+	if err := broker.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { broker.Process.Kill(); broker.Wait() }()
+	waitListen(t, addr)
+	worker := exec.Command(bin, "worker", "-q", "-j", "2", "--nats", url)
+	if err := worker.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { worker.Process.Kill(); worker.Wait() }()
+
+	input := strings.Repeat("18446744073709551557\n12a\n", 2000) + readFile(t, hardNumbers(t, 200000))
+	for _, args := range [][]string{{"primes"}, {"primes", "--json", "-p", "--unordered"}} {
+		sub := exec.Command(bin, append(args, "--nats", url)...)
+		sub.Stdin = strings.NewReader(input)
+		var subOut bytes.Buffer
+		var subErr syncBuffer // read while it runs
+		sub.Stdout, sub.Stderr = &subOut, &subErr
+		if err := sub.Start(); err != nil {
+			t.Fatal(err)
+		}
+		// The run's id, as it starts.
+		var id string
+		for deadline := time.Now().Add(10 * time.Second); id == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+			if f := strings.Fields(strings.TrimPrefix(subErr.String(), "fanout: run ")); len(f) > 1 {
+				id = f[0]
+			}
+		}
+		// One wait attached while it runs, one after it ended.
+		during := exec.Command(bin, "wait", "-q", "--nats", url, id)
+		var durOut, durErr bytes.Buffer
+		during.Stdout, during.Stderr = &durOut, &durErr
+		if err := during.Start(); err != nil {
+			t.Fatal(err)
+		}
+		sub.Wait()
+		during.Wait()
+		after := exec.Command(bin, "wait", "-q", "--nats", url, id)
+		var aftOut, aftErr bytes.Buffer
+		after.Stdout, after.Stderr = &aftOut, &aftErr
+		after.Run()
+
+		subLines := errorLines(subErr.String())
+		for name, w := range map[string]struct {
+			cmd      *exec.Cmd
+			out, err *bytes.Buffer
+		}{"during": {during, &durOut, &durErr}, "after": {after, &aftOut, &aftErr}} {
+			if w.cmd.ProcessState.ExitCode() != sub.ProcessState.ExitCode() {
+				t.Errorf("%v, wait %s: exit %d, the submitter's %d; stderr %q", args, name, w.cmd.ProcessState.ExitCode(), sub.ProcessState.ExitCode(), tail(w.err.String()))
+			}
+			if ordered := !strings.Contains(strings.Join(args, " "), "--unordered"); ordered && !bytes.Equal(w.out.Bytes(), subOut.Bytes()) ||
+				!ordered && !sameLines(w.out.String(), subOut.String()) {
+				t.Errorf("%v, wait %s: stdout differs from the submitter's (%d bytes, %d bytes)", args, name, w.out.Len(), subOut.Len())
+			}
+			if got := errorLines(w.err.String()); !sameLines(strings.Join(got, "\n"), strings.Join(subLines, "\n")) {
+				t.Errorf("%v, wait %s: %d error lines, the submitter's %d", args, name, len(got), len(subLines))
+			}
+		}
+	}
+}
+
+// errorLines are the "line N: ..." lines of stderr.
+func errorLines(s string) []string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.HasPrefix(l, "line ") {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+func sameLines(a, b string) bool {
+	la, lb := strings.Split(a, "\n"), strings.Split(b, "\n")
+	slices.Sort(la)
+	slices.Sort(lb)
+	return slices.Equal(la, lb)
+}
+
+// A kill -9ed submitter's run, with fanout wait attached, is not
+// abandoned: it runs to the end and wait prints every result, in order,
+// then says the submitter is gone (exit 1).
+func TestWaitOutlivesItsSubmitter(t *testing.T) {
+	addr := freeAddr(t)
+	url := "nats://" + addr
+	broker := exec.Command(bin, "broker", "-q", "--listen", addr, "--store", t.TempDir())
+	if err := broker.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { broker.Process.Kill(); broker.Wait() }()
+	waitListen(t, addr)
+	// Workers start late: every task is queued when the submitter dies.
+	input := readFile(t, hardNumbers(t, 300000))
+	sub := exec.Command(bin, "primes", "--nats", url)
+	sub.Stdin = strings.NewReader(input)
+	var subErr syncBuffer // read while it runs
+	sub.Stderr = &subErr
+	if err := sub.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var id string
+	for deadline := time.Now().Add(10 * time.Second); id == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if f := strings.Fields(strings.TrimPrefix(subErr.String(), "fanout: run ")); len(f) > 1 {
+			id = f[0]
+		}
+	}
+	time.Sleep(time.Second) // its tasks are sent
+	sub.Process.Kill()
+	sub.Wait()
+	wait := exec.Command(bin, "wait", "-q", "--nats", url, id)
+	var out, errb bytes.Buffer
+	wait.Stdout, wait.Stderr = &out, &errb
+	if err := wait.Start(); err != nil {
+		t.Fatal(err)
+	}
+	worker := exec.Command(bin, "worker", "-q", "-j", "2", "--abandon-after", "15s", "--nats", url)
+	if err := worker.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { worker.Process.Kill(); worker.Wait() }()
+	time.Sleep(16 * time.Second) // past --abandon-after: wait keeps the run alive
+	waitStoppedBy(t, wait, &errb, 60*time.Second, 1, "went silent")
+	local, _, _ := fanout(t, input, "primes", "-q")
+	if out.String() != local {
+		t.Errorf("wait printed %d bytes, the local run %d: want the same", out.Len(), len(local))
+	}
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

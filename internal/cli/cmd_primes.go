@@ -109,17 +109,13 @@ func runPrimes(ctx context.Context, g *Globals, o primesOptions, args []string) 
 	settings := prime.Settings{JSON: g.JSON, PrimesOnly: o.PrimesOnly}
 	// On a cluster only verdicts travel: this process writes the lines.
 	settings.NoText = g.NATS != ""
-	job, doneRemote, err := bind(ctx, g, prime.Job, settings)
+	job, doneRemote, err := bind(ctx, g, prime.Job, settings, primesDisplay{Ordered: !o.Unordered, HaltOnError: g.HaltOnError})
 	if err != nil {
 		return err
 	}
 	defer doneRemote()
-	// --halt-on-error stops at the first bad line: the engine's items are
-	// chunks, which succeed even when some of their lines are bad.
-	ctx, halt := context.WithCancelCause(ctx)
-	defer halt(nil)
-	halted := false
-	numbers := 0
+	ctx, w := newPrimesWriter(ctx, g, settings)
+	defer w.halt(nil)
 	err = Drive(ctx, g, Task[prime.Chunk, prime.Checked]{
 		Job:         job,
 		Inputs:      in.all(),
@@ -129,36 +125,7 @@ func runPrimes(ctx context.Context, g *Globals, o primesOptions, args []string) 
 		SelfCounted: true,
 		InputBytes:  in.size(),
 		BytesOf:     func(c prime.Chunk) int64 { return int64(len(c.Text)) + c.Long },
-		Emit: func(r engine.Result[prime.Chunk, prime.Checked], rep *Report) error {
-			if halted {
-				return nil
-			}
-			if r.Err != nil {
-				rep.Fail(chunkName(r.In), r.Err)
-				return nil
-			}
-			defer r.Out.Release()
-			r.Out.Render(r.In, settings) // the lines of a chunk checked on a worker
-			out := r.Out
-			if g.HaltOnError {
-				var bad prime.LineError
-				if out, bad, halted = prime.Cut(r.In, r.Out, settings); halted {
-					// Print the chunk up to its first bad line, then stop.
-					rep.Fail(lineName(r.In.Source, bad.Line), fmt.Errorf("%q: %s", bad.Input, bad.Reason))
-					halt(errHaltedOnBadLine)
-					rep.OK(out.Numbers)
-					_, err := g.Stdout.Write(out.Text)
-					return err
-				}
-			}
-			for _, e := range out.Errors {
-				rep.Fail(lineName(r.In.Source, e.Line), fmt.Errorf("%q: %s", e.Input, e.Reason))
-			}
-			rep.OK(out.Numbers)
-			numbers += out.Numbers + len(out.Errors)
-			_, err := g.Stdout.Write(out.Text)
-			return err
-		},
+		Emit:        w.emit,
 	})
 	if in.err != nil && !errors.Is(in.err, ErrInterrupted) {
 		g.Warnf("%v", in.err)
@@ -167,15 +134,73 @@ func runPrimes(ctx context.Context, g *Globals, o primesOptions, args []string) 
 			err = errReported{in.err}
 		}
 	}
-	if halted {
+	if w.halted {
 		return errReported{errHaltedOnBadLine}
 	}
 	if in.unopened > 0 {
 		return inputsFailed(err, in.unopened)
 	}
-	if err == nil && numbers == 0 {
+	if err == nil && w.numbers == 0 {
 		return Usagef("no numbers: %s held only blank lines", in.describe())
 	}
+	return err
+}
+
+// primesDisplay is how a primes run shows its results beyond its job
+// settings: what fanout wait needs to show them the same way.
+type primesDisplay struct {
+	Ordered     bool `json:"ordered"`
+	HaltOnError bool `json:"halt_on_error,omitempty"`
+}
+
+// primesWriter writes the results of a primes run: each chunk's lines,
+// each bad line named on stderr, and with --halt-on-error the output cut
+// at the first bad line.
+type primesWriter struct {
+	g        *Globals
+	settings prime.Settings
+	halt     context.CancelCauseFunc
+	halted   bool
+	numbers  int // lines that held a number or were bad
+}
+
+// newPrimesWriter returns a writer and the context of its run, which
+// --halt-on-error cancels at the first bad line: the engine's items are
+// chunks, which succeed even when some of their lines are bad.
+func newPrimesWriter(ctx context.Context, g *Globals, s prime.Settings) (context.Context, *primesWriter) {
+	ctx, halt := context.WithCancelCause(ctx)
+	return ctx, &primesWriter{g: g, settings: s, halt: halt}
+}
+
+func (w *primesWriter) emit(r engine.Result[prime.Chunk, prime.Checked], rep *Report) error {
+	g := w.g
+	if w.halted {
+		return nil
+	}
+	if r.Err != nil {
+		rep.Fail(chunkName(r.In), r.Err)
+		return nil
+	}
+	defer r.Out.Release()
+	r.Out.Render(r.In, w.settings) // the lines of a chunk checked on a worker
+	out := r.Out
+	if g.HaltOnError {
+		var bad prime.LineError
+		if out, bad, w.halted = prime.Cut(r.In, r.Out, w.settings); w.halted {
+			// Print the chunk up to its first bad line, then stop.
+			rep.Fail(lineName(r.In.Source, bad.Line), fmt.Errorf("%q: %s", bad.Input, bad.Reason))
+			w.halt(errHaltedOnBadLine)
+			rep.OK(out.Numbers)
+			_, err := g.Stdout.Write(out.Text)
+			return err
+		}
+	}
+	for _, e := range out.Errors {
+		rep.Fail(lineName(r.In.Source, e.Line), fmt.Errorf("%q: %s", e.Input, e.Reason))
+	}
+	rep.OK(out.Numbers)
+	w.numbers += out.Numbers + len(out.Errors)
+	_, err := g.Stdout.Write(out.Text)
 	return err
 }
 
@@ -290,7 +315,7 @@ func runPrimeRange(ctx context.Context, g *Globals, o primesOptions) error {
 	}
 	list := !o.Count
 	spans := prime.Spans(lo, hi, list, workers)
-	job, doneRemote, err := bind(ctx, g, prime.RangeJob, prime.RangeSettings{JSON: g.JSON, Count: o.Count})
+	job, doneRemote, err := bind(ctx, g, prime.RangeJob, prime.RangeSettings{JSON: g.JSON, Count: o.Count}, nil)
 	if err != nil {
 		return err
 	}

@@ -45,9 +45,9 @@ type thumbsOptions struct {
 func (o *thumbsOptions) AddFlags(f *pflag.FlagSet) {
 	f.StringVarP(&o.OutDir, "output", "o", "thumbnails", "folder to write thumbnails into (created if missing)")
 	f.StringVarP(&o.Sizes, "sizes", "s", "32,64,128", "boxes to fit thumbnails in: N for N×N, WxH for W×H, comma-separated")
-	f.StringVar(&o.Format, "format", "png", "output format: png or jpeg")
-	f.IntVar(&o.Quality, "quality", thumb.DefaultQuality, "JPEG quality, 1-100")
-	f.StringVar(&o.Template, "name", thumb.DefaultTemplate, "output file name: {stem} source name without extension, {ext} its extension, {w} {h} the box, {fmt} png or jpg")
+	f.StringVar(&o.Format, "format", "png", "output format: png, jpeg or webp (lossy with libwebp, libwebp.so.7, else lossless)")
+	f.IntVar(&o.Quality, "quality", thumb.DefaultQuality, "JPEG and lossy WebP quality, 1-100")
+	f.StringVar(&o.Template, "name", thumb.DefaultTemplate, "output file name: {stem} source name without extension, {ext} its extension, {w} {h} the box, {fmt} png, jpg or webp")
 	f.Int64Var(&o.MaxPixels, "max-pixels", thumb.DefaultMaxPixels, "refuse images with more pixels than this, read from the header before decoding (negative: no limit)")
 	f.BoolVar(&o.NoRotate, "no-rotate", false, "keep pixels as stored: ignore the EXIF orientation")
 	f.BoolVar(&o.Force, "force", false, "remake thumbnails even when they are newer than their source")
@@ -184,7 +184,7 @@ func runThumbs(ctx context.Context, g *Globals, o thumbsOptions, args []string) 
 	if err := writable(settings.OutDir); err != nil {
 		return err
 	}
-	job, doneRemote, err := bind(ctx, g, thumb.Job, settings)
+	job, doneRemote, err := bind(ctx, g, thumb.Job, settings, nil)
 	if err != nil {
 		return err
 	}

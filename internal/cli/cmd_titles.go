@@ -36,6 +36,14 @@ type titlesOptions struct {
 	Resume         string
 }
 
+// titlesDisplay is how a titles run shows its results beyond its job
+// settings: what fanout wait needs to show them the same way.
+type titlesDisplay struct {
+	Ordered   bool `json:"ordered,omitempty"`
+	TitleOnly bool `json:"title_only,omitempty"`
+	JSON      bool `json:"json,omitempty"`
+}
+
 // defaultTitleRetries is --retries for titles unless given: transient
 // failures (connect errors but a refused connection, 429, 502, 503, 504)
 // get two more attempts.
@@ -162,7 +170,7 @@ func runTitles(ctx context.Context, g *Globals, o titlesOptions, args []string) 
 	defer closeAll()
 	in := &urlInput{args: args, readers: readers}
 
-	job, doneRemote, err := bind(ctx, g, title.Job, settings)
+	job, doneRemote, err := bind(ctx, g, title.Job, settings, titlesDisplay{Ordered: o.Ordered, TitleOnly: o.TitleOnly, JSON: g.JSON})
 	if err != nil {
 		return err
 	}
@@ -276,7 +284,7 @@ func (l urlLine) String() string {
 // lineJob is job on urlLines: a bad line fails at once, with class
 // bad_url, and goes neither to the job nor to a cluster worker.
 func lineJob(job engine.Job[string, title.Page]) engine.Job[urlLine, title.Page] {
-	return engine.Job[urlLine, title.Page]{Name: job.Name, Workers: job.Workers,
+	return engine.Job[urlLine, title.Page]{Name: job.Name, Workers: job.Workers, Indexed: job.Indexed,
 		Run: func(ctx context.Context, in urlLine) (title.Page, error) {
 			if in.err != nil {
 				return title.Page{Error: title.ClassBadURL, Detail: in.name + ": " + in.err.Error()}, in.err

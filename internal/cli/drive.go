@@ -99,6 +99,7 @@ func Drive[In, Out any](ctx context.Context, g *Globals, t Task[In, Out]) error 
 		Retries:     g.Retries,
 		HaltOnError: g.HaltOnError,
 		Total:       t.Total,
+		Indexed:     t.Job.Indexed,
 	}
 	if g.Jobs > 0 {
 		opts.Workers = g.Jobs

@@ -16,7 +16,11 @@ const noWorkerHint = 30 * time.Second
 // build it from the same settings. The caller must call done after the
 // run: it withdraws the tasks no worker took. Invalid settings are a usage
 // error.
-func bind[S engine.Settings, In, Out any](ctx context.Context, g *Globals, d *engine.Def[S, In, Out], s S) (job engine.Job[In, Out], done func(), err error) {
+//
+// display, when not nil, is kept in the run's record: how this command
+// shows the results beyond the job's settings (their order, say), so that
+// fanout wait can show them the same way.
+func bind[S engine.Settings, In, Out any](ctx context.Context, g *Globals, d *engine.Def[S, In, Out], s S, display any) (job engine.Job[In, Out], done func(), err error) {
 	if g.NATS == "" {
 		job, err := d.Job(s)
 		if err != nil {
@@ -32,6 +36,12 @@ func bind[S engine.Settings, In, Out any](ctx context.Context, g *Globals, d *en
 		append(opts, connectionLog(g, "fanout"), reconnectLog(g, "fanout"))...)
 	if err != nil {
 		return job, nil, err
+	}
+	if display != nil {
+		if err := c.SetDisplay(display); err != nil {
+			c.Close()
+			return job, nil, err
+		}
 	}
 	job, err = cluster.Remote(c, d, s)
 	if err != nil {

@@ -155,6 +155,7 @@ stderr naming the item and the reason, and the exit status tells the truth.
 		newBrokerCmd(g),
 		newRunsCmd(g),
 		newCancelCmd(g),
+		newWaitCmd(g),
 	)
 	root.Args = cobra.NoArgs // an unknown subcommand is a usage error
 	root.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
