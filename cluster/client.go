@@ -35,6 +35,9 @@ type Client struct {
 	maxDeliv *nats.Subscription
 	watch    *watchdog
 
+	filesOnce sync.Once
+	files     *Files
+
 	mu       sync.Mutex
 	seq      uint64
 	waiting  map[string]*call

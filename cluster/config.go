@@ -50,6 +50,12 @@ type Config struct {
 	// RunBucket is the key-value bucket of run records (see Run). Default
 	// Stream + "_RUNS".
 	RunBucket string
+	// FileBucket is the object store of the files runs carry to their
+	// workers (see Files). Default Stream + "_FILES".
+	FileBucket string
+	// MaxFileBytes bounds the file bucket: a file that would go beyond it
+	// is refused. Default 8 GiB.
+	MaxFileBytes int64
 	// Heartbeat is how often a submitter updates its run's record, and
 	// so how soon it learns that its run was cancelled. Default 5s.
 	Heartbeat time.Duration
@@ -95,6 +101,12 @@ func (c Config) withDefaults() Config {
 	}
 	if c.RunBucket == "" {
 		c.RunBucket = c.Stream + "_RUNS"
+	}
+	if c.FileBucket == "" {
+		c.FileBucket = c.Stream + "_FILES"
+	}
+	if c.MaxFileBytes <= 0 {
+		c.MaxFileBytes = 8 << 30
 	}
 	if c.Heartbeat <= 0 {
 		c.Heartbeat = 5 * time.Second

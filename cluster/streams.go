@@ -28,6 +28,9 @@ func ensure(ctx context.Context, nc *nats.Conn, cfg Config) (jetstream.JetStream
 	if _, err := runBucket(ctx, js, cfg, replicas); err != nil {
 		return nil, err
 	}
+	if err := fileBucket(ctx, js, cfg, replicas); err != nil {
+		return nil, err
+	}
 	for _, sc := range streamConfigs(cfg, replicas) {
 		if _, err := js.Stream(ctx, sc.Name); errors.Is(err, jetstream.ErrStreamNotFound) {
 			_, err = js.CreateStream(ctx, sc)
@@ -62,6 +65,9 @@ func own(ctx context.Context, nc *nats.Conn, cfg Config) error {
 	}
 	if _, err := js.CreateOrUpdateKeyValue(ctx, runBucketConfig(cfg, replicas)); err != nil {
 		return fmt.Errorf("cluster: run bucket %s: %w", cfg.RunBucket, err)
+	}
+	if _, err := js.CreateOrUpdateObjectStore(ctx, fileBucketConfig(cfg, replicas)); err != nil {
+		return fmt.Errorf("cluster: file bucket %s: %w", cfg.FileBucket, err)
 	}
 	if _, err := js.CreateOrUpdateConsumer(ctx, cfg.Stream, consumerConfig(cfg, replicas)); err != nil {
 		return fmt.Errorf("cluster: consumer %s: %w", cfg.Consumer, err)

@@ -123,6 +123,7 @@ type puller struct {
 	in    chan *nats.Msg
 
 	mu      sync.Mutex
+	stores  *Files // the file bucket, shared by the runs' Files
 	ready   bool   // the streams and the consumer are known to exist
 	trouble string // the last trouble logged, "" when all is well
 }
@@ -230,6 +231,16 @@ func (p *puller) ensure(ctx context.Context) error {
 	}
 	p.ready = true
 	return nil
+}
+
+// files is the file store of run, for its tasks.
+func (p *puller) files(run string) *Files {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.stores == nil {
+		p.stores = &Files{js: p.js, cfg: p.cfg}
+	}
+	return p.stores.ofRun(run)
 }
 
 func (p *puller) reset() {
@@ -341,7 +352,7 @@ func (w *Worker) handle(ctx context.Context, p *puller, jobs *builtJobs, m task,
 			}
 		}
 	})
-	out, err := callRaw(taskCtx, raw, m.Data())
+	out, err := callRaw(engine.WithFiles(taskCtx, p.files(run)), raw, m.Data())
 	if cause := context.Cause(taskCtx); ctx.Err() == nil && errors.Is(cause, ErrDropped) {
 		stopAlive()
 		wg.Wait()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"image"
+	"io"
 	"os"
 	"path/filepath"
 
@@ -16,6 +17,11 @@ type Item struct {
 	Src  string   `json:"src"`
 	Outs []string `json:"outs"`
 	Size int64    `json:"size"` // the source's size in bytes, for ordering
+	// Object, when set, names the source in the files the runner offers
+	// (engine.FilesFrom): a cluster worker's copy of a file uploaded by
+	// Shipped. The thumbnails then come back in Done.Data, in the order
+	// of Outs, and nothing is written here; Size bounds the read.
+	Object string `json:"object,omitempty"`
 }
 
 // Written is one thumbnail on disk.
@@ -33,6 +39,9 @@ type Done struct {
 	Decoder string    `json:"decoder,omitempty"` // libjpeg-turbo or go
 	Thumbs  []Written `json:"thumbs,omitempty"`
 	Warning string    `json:"warning,omitempty"` // why the source's ICC profile was dropped (Set.Warning)
+	// Data holds the encoded thumbnails, one per output, for an Item
+	// with an Object; Save writes them.
+	Data [][]byte `json:"data,omitempty"`
 }
 
 // Job makes the thumbnails of one Item, unless all of them are up to date
@@ -59,13 +68,7 @@ var Job = &engine.Def[Settings, Item, Done]{
 			budget:  newBudget(s.decodeBudget()),
 			memory:  s.memory(),
 		}
-		lossy := false
-		if s.Format == WebP {
-			lossy, _ = WebPLossy()
-		}
-		for _, b := range mk.Options.Boxes {
-			mk.stamps = append(mk.stamps, s.stamp(b, lossy))
-		}
+		mk.stamps = s.stamps()
 		return mk.run, nil
 	},
 }
@@ -80,7 +83,23 @@ type maker struct {
 	memory int64 // Settings.MemoryMiB, in bytes; 0: no limit
 }
 
+// stamps are the stamps of the thumbnails of each size, in order.
+func (s Settings) stamps() []string {
+	lossy := false
+	if s.Format == WebP {
+		lossy, _ = WebPLossy()
+	}
+	var stamps []string
+	for _, b := range s.boxes() {
+		stamps = append(stamps, s.stamp(b, lossy))
+	}
+	return stamps
+}
+
 func (mk *maker) run(ctx context.Context, it Item) (Done, error) {
+	if it.Object != "" {
+		return mk.shipped(ctx, it)
+	}
 	d := Done{Src: it.Src}
 	st, err := os.Stat(it.Src)
 	if err != nil {
@@ -97,25 +116,11 @@ func (mk *maker) run(ctx context.Context, it Item) (Done, error) {
 	if err != nil {
 		return d, err
 	}
-	need := decodeBytes(data, mk.Options)
-	if mk.memory > 0 && need > mk.memory {
-		// Decoding would take the process down (Go cannot recover from
-		// running out of memory): this image fails alone.
-		return d, fmt.Errorf("%w: its decode needs about %s, more than the %s of --memory", ErrTooBig, sizeText(need), sizeText(mk.memory))
-	}
-	reserved, err := mk.budget.acquire(ctx, need)
-	if err != nil {
-		return d, err
-	}
-	set, err := Make(data, mk.Options)
-	mk.budget.release(reserved)
+	set, err := mk.make(ctx, data, it)
 	if err != nil {
 		return d, err
 	}
 	d.Format, d.Decoder, d.Warning = set.Format, set.Decoder, set.Warning
-	if len(set.Thumbs) != len(it.Outs) {
-		return d, fmt.Errorf("thumb: %d output paths for %d sizes", len(it.Outs), len(set.Thumbs))
-	}
 	for i, t := range set.Thumbs {
 		if err := ctx.Err(); err != nil {
 			return d, err
@@ -126,6 +131,30 @@ func (mk *maker) run(ctx context.Context, it Item) (Done, error) {
 		d.Thumbs = append(d.Thumbs, Written{Path: it.Outs[i], Width: t.Rect.Dx(), Height: t.Rect.Dy()})
 	}
 	return d, nil
+}
+
+// make makes the thumbnails of one source read whole, within the memory
+// budget, for the outputs of it.
+func (mk *maker) make(ctx context.Context, data []byte, it Item) (*Set, error) {
+	need := decodeBytes(data, mk.Options)
+	if mk.memory > 0 && need > mk.memory {
+		// Decoding would take the process down (Go cannot recover from
+		// running out of memory): this image fails alone.
+		return nil, fmt.Errorf("%w: its decode needs about %s, more than the %s of --memory", ErrTooBig, sizeText(need), sizeText(mk.memory))
+	}
+	reserved, err := mk.budget.acquire(ctx, need)
+	if err != nil {
+		return nil, err
+	}
+	set, err := Make(data, mk.Options)
+	mk.budget.release(reserved)
+	if err != nil {
+		return nil, err
+	}
+	if len(set.Thumbs) != len(it.Outs) {
+		return nil, fmt.Errorf("thumb: %d output paths for %d sizes", len(it.Outs), len(set.Thumbs))
+	}
+	return set, nil
 }
 
 // writtenOf describes the thumbnail at path from its header; its size is
@@ -171,6 +200,15 @@ func upToDate(outs, stamps []string, src os.FileInfo) bool {
 // write encodes t, stamped with stamp, to path through a temporary file
 // in the same folder.
 func (mk *maker) write(path string, t *image.RGBA, set *Set, stamp string) error {
+	enc := mk.Encoder
+	enc.Stamp = stamp
+	return writeAtomic(path, func(w io.Writer) error { return enc.Encode(w, t, set.Gray, set.ICC) })
+}
+
+// writeAtomic writes what fill writes to path through a temporary file in
+// the same folder, renamed over path once complete: path is never seen
+// half-written.
+func writeAtomic(path string, fill func(io.Writer) error) error {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("create output folder: %w", err)
@@ -180,9 +218,7 @@ func (mk *maker) write(path string, t *image.RGBA, set *Set, stamp string) error
 		return fmt.Errorf("create temporary file: %w", err)
 	}
 	defer os.Remove(f.Name()) // no-op once renamed
-	enc := mk.Encoder
-	enc.Stamp = stamp
-	if err := enc.Encode(f, t, set.Gray, set.ICC); err != nil {
+	if err := fill(f); err != nil {
 		f.Close()
 		return fmt.Errorf("write %s: %w", path, err)
 	}

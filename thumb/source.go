@@ -27,27 +27,29 @@ var ErrTooBig = errors.New("image too big for the memory limit")
 // must not block the run) and reads no more than the size it had when
 // opened, plus one byte to see that it grew.
 func readSource(ctx context.Context, path string) ([]byte, error) {
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	f, st, err := openSource(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("%w (%s)", ErrNotRegular, fileKind(st.Mode()))
-	}
-	// In pieces, so that a slow disk or network file system does not hold
-	// up a cancelled run.
-	data := make([]byte, st.Size()+1)
+	return readBounded(ctx, f, st.Size())
+}
+
+// ErrGrew is the error of a source that had more bytes than its size said:
+// a file still being written.
+var ErrGrew = errors.New("the file grew while it was read: still being written?")
+
+// readBounded reads r, which should hold size bytes, whole: in pieces, so
+// that a slow disk, network file system or broker does not hold up a
+// cancelled run, and never more than size+1 bytes.
+func readBounded(ctx context.Context, r io.Reader, size int64) ([]byte, error) {
+	data := make([]byte, size+1)
 	n := 0
 	for n < len(data) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		m, err := io.ReadFull(f, data[n:min(len(data), n+readPiece)])
+		m, err := io.ReadFull(r, data[n:min(len(data), n+readPiece)])
 		n += m
 		switch {
 		case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
@@ -56,7 +58,26 @@ func readSource(ctx context.Context, path string) ([]byte, error) {
 			return nil, err
 		}
 	}
-	return nil, errors.New("the file grew while it was read: still being written?")
+	return nil, ErrGrew
+}
+
+// openSource opens the regular file at path without waiting, and refuses
+// any other kind of file.
+func openSource(path string) (*os.File, os.FileInfo, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	if !st.Mode().IsRegular() {
+		f.Close()
+		return nil, nil, fmt.Errorf("%w (%s)", ErrNotRegular, fileKind(st.Mode()))
+	}
+	return f, st, nil
 }
 
 // fileKind names the type of a file that is not a regular one.

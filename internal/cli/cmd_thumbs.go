@@ -87,16 +87,20 @@ they are and copies the profile instead. Other profiles (CMYK, LUT-based)
 are not applied, and are written only where their colour space fits the
 output; a line on stderr says when one was dropped, and why.
 
-Thumbnails newer than their source are skipped (--force redoes them), so a
-run stopped with Ctrl-C finishes the rest when run again. Every file is
+Thumbnails not older than their source, and made with the same settings
+(sizes, format, quality, orientation, colour), are skipped (--force redoes
+them), so a run stopped with Ctrl-C finishes the rest when run again. Every file is
 written to a temporary name and renamed: none is ever half-written. Two
 sources that would write the same thumbnail (a.jpg and a.png) are
 reported before any work and nothing is done.
 
 With --nats URL the images are made by 'fanout worker' processes, with
-these settings: they get absolute paths, so they must see this machine's
-files at the same paths (the same machine, or a shared file system).
-thumbs ignores $FANOUT_NATS; only the flag sends it to a cluster.
+these settings, on machines that need not see this one's files: each
+source that is not up to date is uploaded, streamed, to the broker's
+object store, a worker makes its thumbnails, and they come back to be
+written here, each atomically, exactly as a local run writes them. A
+source that changes meanwhile is reported and not written. thumbs ignores
+$FANOUT_NATS: only the flag sends a photo library through the broker.
 
 ` + exitCodesHelp,
 		Example: `  fanout thumbs images/
@@ -184,11 +188,16 @@ func runThumbs(ctx context.Context, g *Globals, o thumbsOptions, args []string) 
 	if err := writable(settings.OutDir); err != nil {
 		return err
 	}
-	job, doneRemote, err := bind(ctx, g, thumb.Job, settings, nil)
+	job, client, doneRemote, err := bindClient(ctx, g, thumb.Job, settings, nil)
 	if err != nil {
 		return err
 	}
 	defer doneRemote()
+	if client != nil {
+		// The workers cannot see this machine's files: each source goes
+		// up to the broker's object store, and its thumbnails come back.
+		job.Run = thumb.Shipped(settings, client.Files(), job.Run)
+	}
 	inputs := plan.Items
 	name := func(it thumb.Item) string { return it.Src }
 	if g.NATS != "" {

@@ -21,32 +21,39 @@ const noWorkerHint = 30 * time.Second
 // shows the results beyond the job's settings (their order, say), so that
 // fanout wait can show them the same way.
 func bind[S engine.Settings, In, Out any](ctx context.Context, g *Globals, d *engine.Def[S, In, Out], s S, display any) (job engine.Job[In, Out], done func(), err error) {
+	job, _, done, err = bindClient(ctx, g, d, s, display)
+	return job, done, err
+}
+
+// bindClient is bind that also returns the run's client, nil for a
+// local run.
+func bindClient[S engine.Settings, In, Out any](ctx context.Context, g *Globals, d *engine.Def[S, In, Out], s S, display any) (job engine.Job[In, Out], _ *cluster.Client, done func(), err error) {
 	if g.NATS == "" {
 		job, err := d.Job(s)
 		if err != nil {
-			return job, nil, Usagef("usage: %v", err)
+			return job, nil, nil, Usagef("usage: %v", err)
 		}
-		return job, func() {}, nil
+		return job, nil, func() {}, nil
 	}
 	opts, err := g.NATSAuth.options()
 	if err != nil {
-		return job, nil, err
+		return job, nil, nil, err
 	}
 	c, err := cluster.Dial(ctx, g.NATS, cluster.Config{BrokerTimeout: g.BrokerTimeout},
 		append(opts, connectionLog(g, "fanout"), reconnectLog(g, "fanout"))...)
 	if err != nil {
-		return job, nil, err
+		return job, nil, nil, err
 	}
 	if display != nil {
 		if err := c.SetDisplay(display); err != nil {
 			c.Close()
-			return job, nil, err
+			return job, nil, nil, err
 		}
 	}
 	job, err = cluster.Remote(c, d, s)
 	if err != nil {
 		c.Close()
-		return job, nil, Usagef("usage: %v", err)
+		return job, nil, nil, Usagef("usage: %v", err)
 	}
 	if !g.Quiet {
 		g.Warnf("fanout: run %s on %s ('fanout runs' lists it, 'fanout cancel %s' stops it)", c.Run(), redact(g.NATS), c.Run())
@@ -95,5 +102,5 @@ func bind[S engine.Settings, In, Out any](ctx context.Context, g *Globals, d *en
 			g.Warnf("fanout: %v", err)
 		}
 	}
-	return job, closeClient, nil
+	return job, c, closeClient, nil
 }

@@ -1,0 +1,136 @@
+package cluster
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+
+	"github.com/fanout-dev/fanout/engine"
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// Files is the file store of one run, in the broker's object store
+// (Config.FileBucket): what a submitter puts there, the workers of the
+// run read (engine.FilesFrom gives them the store in a task's context),
+// under names of the run's own. A file is read back whole or not at all:
+// the object store checks each file's SHA-256 as it is read. It is safe
+// for concurrent use.
+type Files struct {
+	js  jetstream.JetStream
+	cfg Config
+	run string
+	b   *bucketRef
+}
+
+// bucketRef is the object store, looked up until found.
+type bucketRef struct {
+	mu    sync.Mutex
+	store jetstream.ObjectStore
+}
+
+// Files returns this run's file store.
+func (c *Client) Files() *Files {
+	c.filesOnce.Do(func() { c.files = &Files{js: c.js, cfg: c.cfg, run: c.run, b: &bucketRef{}} })
+	return c.files
+}
+
+// ofRun is the file store of run, sharing f's bucket.
+func (f *Files) ofRun(run string) *Files {
+	if f.b == nil {
+		f.b = &bucketRef{}
+	}
+	return &Files{js: f.js, cfg: f.cfg, run: run, b: f.b}
+}
+
+func (f *Files) bucket(ctx context.Context) (jetstream.ObjectStore, error) {
+	b := f.b
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.store == nil {
+		s, err := f.js.ObjectStore(ctx, f.cfg.FileBucket)
+		if err != nil {
+			return nil, fmt.Errorf("cluster: file bucket %s: %w", f.cfg.FileBucket, err)
+		}
+		b.store = s
+	}
+	return b.store, nil
+}
+
+// key is the object name of the run's file name.
+func (f *Files) key(name string) string { return f.run + "/" + name }
+
+// Put stores what r gives under name, read in chunks: nothing holds the
+// whole file in memory. A file of the same name is replaced.
+func (f *Files) Put(ctx context.Context, name string, r io.Reader) error {
+	s, err := f.bucket(ctx)
+	if err != nil {
+		return err
+	}
+	if _, err := s.Put(ctx, jetstream.ObjectMeta{Name: f.key(name)}, r); err != nil {
+		return fmt.Errorf("cluster: upload %s: %w", name, err)
+	}
+	return nil
+}
+
+// Open reads the file called name; it implements engine.Files.
+func (f *Files) Open(ctx context.Context, name string) (io.ReadCloser, error) {
+	s, err := f.bucket(ctx)
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.Get(ctx, f.key(name))
+	if errors.Is(err, jetstream.ErrObjectNotFound) {
+		return nil, fmt.Errorf("cluster: %s: %w", name, ErrNoFile)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("cluster: download %s: %w", name, err)
+	}
+	return r, nil
+}
+
+// Delete removes the file called name; a file that is not there is no
+// error.
+func (f *Files) Delete(ctx context.Context, name string) error {
+	s, err := f.bucket(ctx)
+	if err != nil {
+		return err
+	}
+	if err := s.Delete(ctx, f.key(name)); err != nil && !errors.Is(err, jetstream.ErrObjectNotFound) {
+		return fmt.Errorf("cluster: delete %s: %w", name, err)
+	}
+	return nil
+}
+
+// ErrNoFile is the error of a run's file that is not in the store: never
+// put there, deleted once its result was in, or past Config.Retention.
+var ErrNoFile = errors.New("no such file in the run's store")
+
+var _ engine.Files = (*Files)(nil)
+
+// fileBucketConfig is the object store's configuration.
+func fileBucketConfig(cfg Config, replicas int) jetstream.ObjectStoreConfig {
+	return jetstream.ObjectStoreConfig{
+		Bucket:      cfg.FileBucket,
+		Description: "fanout: files of runs, for their workers",
+		TTL:         cfg.Retention,
+		MaxBytes:    cfg.MaxFileBytes,
+		Storage:     jetstream.FileStorage,
+		Replicas:    replicas,
+	}
+}
+
+// fileBucket makes the object store unless it exists.
+func fileBucket(ctx context.Context, js jetstream.JetStream, cfg Config, replicas int) error {
+	if _, err := js.ObjectStore(ctx, cfg.FileBucket); err == nil {
+		return nil
+	} else if !errors.Is(err, jetstream.ErrBucketNotFound) {
+		return fmt.Errorf("cluster: file bucket %s: %w", cfg.FileBucket, err)
+	}
+	_, err := js.CreateObjectStore(ctx, fileBucketConfig(cfg, replicas))
+	if err != nil && !errors.Is(err, jetstream.ErrBucketExists) && !errors.Is(err, jetstream.ErrStreamNameAlreadyInUse) {
+		return fmt.Errorf("cluster: create file bucket %s: %w", cfg.FileBucket, err)
+	}
+	return nil
+}

@@ -1,0 +1,224 @@
+package thumb
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/fanout-dev/fanout/engine"
+)
+
+// memFiles is a run's file store in memory: Uploads for Shipped and
+// engine.Files for the job on the "worker".
+type memFiles struct {
+	mu      sync.Mutex
+	files   map[string][]byte
+	puts    int
+	deleted int
+	onPut   func() // called once a file is in, before Put returns
+}
+
+func (m *memFiles) Put(ctx context.Context, name string, r io.Reader) error {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	m.mu.Lock()
+	if m.files == nil {
+		m.files = map[string][]byte{}
+	}
+	m.files[name] = b
+	m.puts++
+	m.mu.Unlock()
+	if m.onPut != nil {
+		m.onPut()
+	}
+	return nil
+}
+
+func (m *memFiles) Delete(ctx context.Context, name string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, ok := m.files[name]; ok {
+		m.deleted++
+	}
+	delete(m.files, name)
+	return nil
+}
+
+func (m *memFiles) Open(ctx context.Context, name string) (io.ReadCloser, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	b, ok := m.files[name]
+	if !ok {
+		return nil, os.ErrNotExist
+	}
+	return io.NopCloser(bytes.NewReader(b)), nil
+}
+
+// shippedRun is Shipped over a job that runs "elsewhere": with only the
+// uploaded files, its source paths made unreadable to it.
+func shippedRun(t *testing.T, s Settings, files *memFiles) engine.Func[Item, Done] {
+	remote := newRun(t, s)
+	return Shipped(s, files, func(ctx context.Context, it Item) (Done, error) {
+		if it.Object == "" {
+			t.Errorf("%s: sent without an upload", it.Src)
+		}
+		it.Src = "/nonexistent/" + filepath.Base(it.Src) // the worker cannot see it
+		return remote(engine.WithFiles(ctx, files), it)
+	})
+}
+
+// Thumbnails made from an upload are the very bytes a local run writes;
+// the upload is deleted after; a second run skips them without uploading.
+func TestShippedMatchesLocal(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"ladybird.jpg", "two-wings-palette.png", "disc-alpha.webp"} {
+		copyFile(t, filepath.Join(samples, name), filepath.Join(dir, "in", name))
+	}
+	s := Settings{OutDir: filepath.Join(dir, "local")}
+	local := planItems(t, s, filepath.Join(dir, "in"))
+	run := newRun(t, s)
+	for _, it := range local {
+		if _, err := run(context.Background(), it); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rs := Settings{OutDir: filepath.Join(dir, "remote")}
+	items := planItems(t, rs, filepath.Join(dir, "in"))
+	files := &memFiles{}
+	ship := shippedRun(t, rs, files)
+	for i, it := range items {
+		d, err := ship(context.Background(), it)
+		if err != nil || d.Skipped || len(d.Thumbs) != 3 || d.Data != nil {
+			t.Fatalf("%s: %+v, %v", it.Src, d, err)
+		}
+		for j, o := range it.Outs {
+			if got, want := readFile(t, o), readFile(t, local[i].Outs[j]); !bytes.Equal(got, want) {
+				t.Errorf("%s: %d bytes, the local run wrote %d", o, len(got), len(want))
+			}
+			if d.Thumbs[j].Path != o || d.Thumbs[j].Width == 0 {
+				t.Errorf("%s: reported as %+v", o, d.Thumbs[j])
+			}
+		}
+	}
+	if files.puts != 3 || files.deleted != 3 || len(files.files) != 0 {
+		t.Errorf("%d uploads, %d deleted, %d left; want 3, 3, 0", files.puts, files.deleted, len(files.files))
+	}
+	for _, it := range items {
+		if d, err := ship(context.Background(), it); err != nil || !d.Skipped {
+			t.Errorf("%s again: %+v, %v; want skipped", it.Src, d, err)
+		}
+	}
+	if files.puts != 3 {
+		t.Errorf("%d uploads after the second run: up-to-date sources were uploaded", files.puts)
+	}
+}
+
+// What is no image, or too large by its header, is refused here, and
+// never uploaded.
+func TestShippedRefusesBeforeUpload(t *testing.T) {
+	dir := t.TempDir()
+	notImage := filepath.Join(dir, "notes.jpg")
+	if err := os.WriteFile(notImage, bytes.Repeat([]byte("not a photo "), 10000), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	huge := filepath.Join(dir, "bomb.png")
+	if err := os.WriteFile(huge, tinyPNG(100000, 100000), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	files := &memFiles{}
+	ship := shippedRun(t, Settings{}, files)
+	for src, want := range map[string]error{notImage: ErrNotImage, huge: ErrTooLarge} {
+		it := Item{Src: src, Outs: []string{src + ".1.png", src + ".2.png", src + ".3.png"}}
+		if _, err := ship(context.Background(), it); !errors.Is(err, want) {
+			t.Errorf("%s: %v, want %v", src, err, want)
+		}
+	}
+	if files.puts != 0 {
+		t.Errorf("%d uploads of files that are no usable image", files.puts)
+	}
+}
+
+// A source rewritten while its thumbnails are made elsewhere is reported,
+// and nothing is written.
+func TestShippedSourceChanged(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "in", "ladybird.jpg")
+	copyFile(t, filepath.Join(samples, "ladybird.jpg"), src)
+	s := Settings{OutDir: filepath.Join(dir, "out")}
+	it := planItems(t, s, src)[0]
+	files := &memFiles{onPut: func() {
+		later := time.Now().Add(time.Minute)
+		if err := os.Chtimes(src, later, later); err != nil {
+			t.Error(err)
+		}
+	}}
+	_, err := shippedRun(t, s, files)(context.Background(), it)
+	if !errors.Is(err, ErrChanged) {
+		t.Fatalf("got %v, want ErrChanged", err)
+	}
+	for _, o := range it.Outs {
+		if _, err := os.Stat(o); err == nil {
+			t.Errorf("%s was written", o)
+		}
+	}
+	if len(files.files) != 0 {
+		t.Errorf("the upload was left behind")
+	}
+}
+
+// Save writes each thumbnail once: saved again with the same bytes (by
+// fanout wait, after its submitter), a file is left as it is; damaged
+// bytes are refused and not written.
+func TestSave(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "ladybird.jpg")
+	copyFile(t, filepath.Join(samples, "ladybird.jpg"), src)
+	it := Item{Src: src, Outs: []string{filepath.Join(dir, "a", "t.png")}, Object: "1", Size: int64(len(readFile(t, src)))}
+	files := &memFiles{}
+	if err := files.Put(context.Background(), "1", bytes.NewReader(readFile(t, src))); err != nil {
+		t.Fatal(err)
+	}
+	s := Settings{Sizes: []Box{{64, 64}}}
+	d, err := newRun(t, s)(engine.WithFiles(context.Background(), files), it)
+	if err != nil || len(d.Data) != 1 {
+		t.Fatalf("%+v, %v", d, err)
+	}
+	if _, err := Save(it, d); err != nil {
+		t.Fatal(err)
+	}
+	old := time.Now().Add(-time.Hour)
+	if err := os.Chtimes(it.Outs[0], old, old); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.Stat(it.Outs[0])
+	if _, err := Save(it, d); err != nil {
+		t.Fatal(err)
+	}
+	if after, _ := os.Stat(it.Outs[0]); !after.ModTime().Equal(before.ModTime()) || !os.SameFile(before, after) {
+		t.Errorf("saved twice, the thumbnail was written twice")
+	}
+	d.Data[0] = d.Data[0][:20]
+	os.Remove(it.Outs[0])
+	if _, err := Save(it, d); err == nil {
+		t.Error("damaged thumbnail saved")
+	}
+	if _, err := os.Stat(it.Outs[0]); err == nil {
+		t.Error("damaged thumbnail written")
+	}
+}
+
+// A job given an upload without files to read it from says so.
+func TestShippedNeedsFiles(t *testing.T) {
+	_, err := newRun(t, Settings{})(context.Background(), Item{Src: "a.jpg", Outs: []string{"x"}, Object: "1", Size: 10})
+	if err == nil {
+		t.Fatal("no error")
+	}
+}
