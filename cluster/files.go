@@ -134,3 +134,9 @@ func fileBucket(ctx context.Context, js jetstream.JetStream, cfg Config, replica
 	}
 	return nil
 }
+
+// Files returns the followed run's file store: fanout wait deletes, as
+// the run's submitter would have, each upload whose result it saved.
+func (f *Follower) Files() *Files {
+	return &Files{js: f.c.js, cfg: f.c.cfg, run: f.run, b: &bucketRef{}}
+}

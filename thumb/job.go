@@ -69,6 +69,24 @@ var Job = &engine.Def[Settings, Item, Done]{
 			memory:  s.memory(),
 		}
 		mk.stamps = s.stamps()
+		root, err := StoreRoot(s.Store)
+		if err != nil {
+			return nil, err
+		}
+		if root != "" {
+			return func(ctx context.Context, it Item) (Done, error) {
+				in, err := inStore(root, it)
+				if err != nil {
+					return Done{Src: it.Src}, err
+				}
+				d, err := mk.run(ctx, in)
+				d.Src = it.Src
+				for i := range d.Thumbs {
+					d.Thumbs[i].Path = it.Outs[i]
+				}
+				return d, err
+			}, nil
+		}
 		return mk.run, nil
 	},
 }
@@ -81,6 +99,29 @@ type maker struct {
 	stamps []string // of each box's thumbnails, in the order of Options.Boxes
 	budget *budget
 	memory int64 // Settings.MemoryMiB, in bytes; 0: no limit
+}
+
+// inStore turns the names of it, relative to the store's root, into
+// paths; a name that would leave the root is refused.
+func inStore(root string, it Item) (Item, error) {
+	local := func(name string) (string, error) {
+		if !filepath.IsLocal(name) {
+			return "", fmt.Errorf("thumb: %q is not a name inside the store %s", name, root)
+		}
+		return filepath.Join(root, name), nil
+	}
+	in := it
+	var err error
+	if in.Src, err = local(it.Src); err != nil {
+		return in, err
+	}
+	in.Outs = make([]string, len(it.Outs))
+	for i, o := range it.Outs {
+		if in.Outs[i], err = local(o); err != nil {
+			return in, err
+		}
+	}
+	return in, nil
 }
 
 // stamps are the stamps of the thumbnails of each size, in order.

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"net/url"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -49,6 +50,13 @@ type Settings struct {
 	// within: decodes wait for each other to fit in it (see Job). Zero
 	// means DefaultMemoryMiB; otherwise at least 64.
 	MemoryMiB int64 `json:"memory_mib,omitempty"`
+
+	// Store, when set, is a file:// URL naming a folder that every
+	// machine running the job sees at that path (a shared file system):
+	// Items then name their source and outputs relative to it, and the
+	// job touches nothing outside it. Empty: Items hold paths of the
+	// machine that runs the job.
+	Store string `json:"store,omitempty"`
 
 	// OutDir is the folder Prepare names outputs in; empty means
 	// DefaultOutDir.
@@ -100,6 +108,9 @@ func (s Settings) Validate() error {
 	if s.MemoryMiB != 0 && s.MemoryMiB < 64 {
 		errs = append(errs, fmt.Errorf("memory %d MiB: want at least 64", s.MemoryMiB))
 	}
+	if _, err := StoreRoot(s.Store); err != nil {
+		errs = append(errs, err)
+	}
 	if err := CheckTemplate(s.Template); err != nil {
 		errs = append(errs, err)
 	}
@@ -139,4 +150,16 @@ func SoftMemoryLimit(s Settings) int64 {
 		limit = max(limit-s.decodeBudget(), limit/4)
 	}
 	return limit
+}
+
+// StoreRoot returns the folder a Settings.Store URL names ("" for none).
+func StoreRoot(store string) (string, error) {
+	if store == "" {
+		return "", nil
+	}
+	u, err := url.Parse(store)
+	if err != nil || u.Scheme != "file" || (u.Host != "" && u.Host != "localhost") || u.RawQuery != "" || !filepath.IsAbs(u.Path) {
+		return "", fmt.Errorf("store %q: want file:///absolute/folder, a folder every worker sees at that path", store)
+	}
+	return filepath.Clean(u.Path), nil
 }

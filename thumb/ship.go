@@ -33,6 +33,9 @@ var ErrChanged = errors.New("the source changed while its thumbnails were made")
 // is not an image without uploading it.
 const headPeek = 64 << 10
 
+// shipUploads is how many uploads Shipped runs at once.
+const shipUploads = 4
+
 // Shipped returns the function that makes the thumbnails of an Item on a
 // machine that cannot see this one's files: run is Job, built with the
 // same settings s, running there (cluster.Remote's function). For each
@@ -47,6 +50,9 @@ const headPeek = 64 << 10
 func Shipped(s Settings, up Uploads, run engine.Func[Item, Done]) engine.Func[Item, Done] {
 	stamps := s.stamps()
 	var names atomic.Uint64
+	// A few uploads at a time, each at full speed, so that the first
+	// sources reach workers at once rather than all of them late.
+	uploading := make(chan struct{}, shipUploads)
 	return func(ctx context.Context, it Item) (Done, error) {
 		d := Done{Src: it.Src}
 		f, st, err := openSource(it.Src)
@@ -73,7 +79,13 @@ func Shipped(s Settings, up Uploads, run engine.Func[Item, Done]) engine.Func[It
 			name = strconv.Itoa(i) // the same name for the same item, should it be sent again
 		}
 		body := io.LimitReader(io.MultiReader(bytes.NewReader(head), f), st.Size()+1)
+		select {
+		case uploading <- struct{}{}:
+		case <-ctx.Done():
+			return d, ctx.Err()
+		}
 		err = up.Put(ctx, name, ctxReader{ctx, body})
+		<-uploading
 		defer func() {
 			// Past the retention time the broker drops it anyway.
 			dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -220,5 +221,34 @@ func TestShippedNeedsFiles(t *testing.T) {
 	_, err := newRun(t, Settings{})(context.Background(), Item{Src: "a.jpg", Outs: []string{"x"}, Object: "1", Size: 10})
 	if err == nil {
 		t.Fatal("no error")
+	}
+}
+
+// With Settings.Store, names are relative to the store's folder, and one
+// that leaves it is refused before anything is read or written.
+func TestStoreNames(t *testing.T) {
+	root := t.TempDir()
+	copyFile(t, filepath.Join(samples, "ladybird.jpg"), filepath.Join(root, "in", "ladybird.jpg"))
+	run := newRun(t, Settings{Store: "file://" + root, Sizes: []Box{{32, 32}}})
+	d, err := run(context.Background(), Item{Src: "in/ladybird.jpg", Outs: []string{"out/l.png"}})
+	if err != nil || len(d.Thumbs) != 1 || d.Thumbs[0].Path != "out/l.png" || d.Src != "in/ladybird.jpg" {
+		t.Fatalf("%+v, %v", d, err)
+	}
+	if _, err := os.Stat(filepath.Join(root, "out", "l.png")); err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range []Item{
+		{Src: "../ladybird.jpg", Outs: []string{"out/x.png"}},
+		{Src: "in/ladybird.jpg", Outs: []string{"/tmp/x.png"}},
+		{Src: "in/ladybird.jpg", Outs: []string{"out/../../x.png"}},
+	} {
+		if _, err := run(context.Background(), it); err == nil || !strings.Contains(err.Error(), "not a name inside the store") {
+			t.Errorf("%+v: %v, want refused", it, err)
+		}
+	}
+	for _, bad := range []string{"s3://bucket", "file://host/x", "file://relative", "/plain/path"} {
+		if err := (Settings{Store: bad}).Validate(); err == nil {
+			t.Errorf("store %q accepted", bad)
+		}
 	}
 }

@@ -222,7 +222,17 @@ func sameLines(a, b string) bool {
 // A kill -9ed submitter's run, with fanout wait attached, is not
 // abandoned: it runs to the end and wait prints every result, in order,
 // then says the submitter is gone (exit 1).
+//
+// It is a case of the fault suite too: FANOUT_FAULT_RUNS runs it again.
 func TestWaitOutlivesItsSubmitter(t *testing.T) {
+	input := readFile(t, hardNumbers(t, 300000))
+	local, _, _ := fanout(t, input, "primes", "-q")
+	for run := range faultRuns() {
+		t.Run(fmt.Sprint("run ", run+1), func(t *testing.T) { waitOutlivesItsSubmitter(t, input, local) })
+	}
+}
+
+func waitOutlivesItsSubmitter(t *testing.T, input, local string) {
 	addr := freeAddr(t)
 	url := "nats://" + addr
 	broker := exec.Command(bin, "broker", "-q", "--listen", addr, "--store", t.TempDir())
@@ -232,7 +242,6 @@ func TestWaitOutlivesItsSubmitter(t *testing.T) {
 	defer func() { broker.Process.Kill(); broker.Wait() }()
 	waitListen(t, addr)
 	// Workers start late: every task is queued when the submitter dies.
-	input := readFile(t, hardNumbers(t, 300000))
 	sub := exec.Command(bin, "primes", "--nats", url)
 	sub.Stdin = strings.NewReader(input)
 	var subErr syncBuffer // read while it runs
@@ -262,7 +271,6 @@ func TestWaitOutlivesItsSubmitter(t *testing.T) {
 	defer func() { worker.Process.Kill(); worker.Wait() }()
 	time.Sleep(16 * time.Second) // past --abandon-after: wait keeps the run alive
 	waitStoppedBy(t, wait, &errb, 60*time.Second, 1, "went silent")
-	local, _, _ := fanout(t, input, "primes", "-q")
 	if out.String() != local {
 		t.Errorf("wait printed %d bytes, the local run %d: want the same", out.Len(), len(local))
 	}

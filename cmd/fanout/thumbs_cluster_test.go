@@ -191,3 +191,58 @@ func sortLines(s string) string {
 	slices.Sort(lines)
 	return strings.Join(lines, "\n")
 }
+
+// TestThumbsStore makes thumbnails through workers that see the photos in
+// a shared folder (--store file://…): only names travel, the workers
+// write the thumbnails there, byte-identical to a local run's; a source
+// outside the folder is refused before any work.
+func TestThumbsStore(t *testing.T) {
+	addr := freeAddr(t)
+	daemon(t, "broker", "--listen", addr, "--store", t.TempDir())
+	waitListen(t, addr)
+	url := "nats://" + addr
+	o := newOutsider(t)
+	shared, err := os.MkdirTemp("", "fanout-shared")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(shared) })
+	photos := filepath.Join(shared, "photos")
+	if err := os.CopyFS(photos, os.DirFS("../../testdata/images")); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []string{shared, photos} {
+		if err := os.Chmod(d, 0o777); err != nil { // the workers' user writes the thumbnails
+			t.Fatal(err)
+		}
+	}
+	o.worker(t, url)
+	o.worker(t, url)
+
+	local := filepath.Join(t.TempDir(), "local")
+	want, _, code := fanout(t, "", "thumbs", "-o", local, photos)
+	if code != 0 {
+		t.Fatalf("local run: exit %d", code)
+	}
+	out := filepath.Join(shared, "thumbs")
+	if err := os.Mkdir(out, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(out, 0o777)
+	got, stderr, code := fanout(t, "", "thumbs", "-o", out, "--nats", url, "--store", "file://"+shared, photos)
+	if code != 0 || sortLines(got) != sortLines(want) {
+		t.Fatalf("--store run: exit %d, stdout %q, stderr %q; want the local lines %q", code, got, stderr, want)
+	}
+	sameTree(t, tree(t, out), tree(t, local))
+	if o.cred != nil { // written by the workers, not by the submitter
+		st, err := os.Stat(filepath.Join(out, "wood_32_32.png"))
+		if err != nil || st.Sys().(*syscall.Stat_t).Uid != o.cred.Uid {
+			t.Errorf("wood_32_32.png: %v, %+v; want it written by the workers' user", err, st)
+		}
+	}
+
+	_, stderr, code = fanout(t, "", "thumbs", "-o", out, "--nats", url, "--store", "file://"+shared, "../../testdata/images/wood.jpg")
+	if code != 2 || !strings.Contains(stderr, "not inside the --store folder") {
+		t.Errorf("a source outside the store: exit %d, stderr %q; want 2 and a line saying so", code, stderr)
+	}
+}

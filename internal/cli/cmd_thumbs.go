@@ -40,6 +40,8 @@ type thumbsOptions struct {
 	FilesFrom   string
 	Null        bool
 	DryRun      bool
+	// Store names a folder every worker sees at that path: see thumb.Settings.Store.
+	Store string
 }
 
 func (o *thumbsOptions) AddFlags(f *pflag.FlagSet) {
@@ -60,6 +62,7 @@ func (o *thumbsOptions) AddFlags(f *pflag.FlagSet) {
 	f.StringVarP(&o.FilesFrom, "files-from", "f", "", "read more paths from FILE ('-' for stdin), one per line")
 	f.BoolVarP(&o.Null, "null", "0", false, "with --files-from: paths are separated by NUL bytes, as find -print0 writes them")
 	f.BoolVarP(&o.DryRun, "dry-run", "n", false, "print what would be made, decode and write nothing")
+	f.StringVar(&o.Store, "store", "", "with --nats: a `file:///folder` that every worker sees at that path (a shared file system) and that holds the sources and the output folder: only names travel, and workers touch nothing outside it")
 	f.Int64Var(&o.MemoryMiB, "memory", 256, "aim to stay within this many MiB: large decodes wait for each other, and Go's garbage collector works to this soft limit less libjpeg-turbo's share (unless GOMEMLIMIT is set)")
 }
 
@@ -155,7 +158,11 @@ func runThumbs(ctx context.Context, g *Globals, o thumbsOptions, args []string) 
 		Sizes: boxes, Format: format, Quality: o.Quality, MaxPixels: o.MaxPixels,
 		NoRotate: o.NoRotate, PureGo: o.PureGo, Force: o.Force, MemoryMiB: o.MemoryMiB, KeepProfile: o.KeepProfile,
 		OutDir: o.OutDir, Template: o.Template, Recursive: o.Recursive, Index: o.Index,
-		Include: o.Include, Exclude: o.Exclude,
+		Include: o.Include, Exclude: o.Exclude, Store: o.Store,
+	}
+	root, err := thumb.StoreRoot(o.Store)
+	if err != nil {
+		return Usagef("usage: --store: %v", err)
 	}
 	plan, err := thumb.Prepare(settings, args)
 	if err != nil {
@@ -188,22 +195,18 @@ func runThumbs(ctx context.Context, g *Globals, o thumbsOptions, args []string) 
 	if err := writable(settings.OutDir); err != nil {
 		return err
 	}
-	job, client, doneRemote, err := bindClient(ctx, g, thumb.Job, settings, nil)
+	cwd, err := os.Getwd()
+	if err != nil {
+		return err
+	}
+	job, client, doneRemote, err := bindClient(ctx, g, thumb.Job, settings, thumbsDisplay{Dir: cwd, JSON: g.JSON})
 	if err != nil {
 		return err
 	}
 	defer doneRemote()
-	if client != nil {
-		// The workers cannot see this machine's files: each source goes
-		// up to the broker's object store, and its thumbnails come back.
-		job.Run = thumb.Shipped(settings, client.Files(), job.Run)
-	}
-	inputs := plan.Items
-	name := func(it thumb.Item) string { return it.Src }
-	if g.NATS != "" {
-		// Workers get absolute paths; lines and the contact sheet keep the
-		// paths as given.
-		if inputs, err = absItems(plan.Items); err != nil {
+	inputs, name := plan.Items, func(it thumb.Item) string { return it.Src }
+	if root != "" {
+		if inputs, err = storeItems(plan.Items, root); err != nil {
 			return err
 		}
 		given := make(map[string]string, len(inputs))
@@ -211,10 +214,14 @@ func runThumbs(ctx context.Context, g *Globals, o thumbsOptions, args []string) 
 			given[it.Src] = plan.Items[i].Src
 		}
 		name = func(it thumb.Item) string { return given[it.Src] }
+	} else if client != nil {
+		// The workers cannot see this machine's files: each source goes
+		// up to the broker's object store, and its thumbnails come back.
+		job.Run = thumb.Shipped(settings, client.Files(), job.Run)
 	} else if os.Getenv("GOMEMLIMIT") == "" {
 		defer debug.SetMemoryLimit(debug.SetMemoryLimit(thumb.SoftMemoryLimit(settings)))
 	}
-	var made, skipped, notImage int
+	show := &thumbsShow{g: g}
 	err = Drive(ctx, g, Task[thumb.Item, thumb.Done]{
 		Job:     job,
 		Inputs:  slices.Values(inputs),
@@ -224,34 +231,11 @@ func runThumbs(ctx context.Context, g *Globals, o thumbsOptions, args []string) 
 		Failed:  len(plan.Problems),
 		Name:    name,
 		Emit: func(r engine.Result[thumb.Item, thumb.Done], _ *Report) error {
-			it := plan.Items[r.Index]
-			if r.Err != nil {
-				if errors.Is(r.Err, thumb.ErrNotImage) || errors.Is(r.Err, thumb.ErrEmpty) {
-					notImage++
-				}
-				if g.JSON {
-					return g.WriteJSON(map[string]string{"src": it.Src, "error": r.Err.Error()})
-				}
-				return nil
+			r.In = plan.Items[r.Index] // as given, whatever went to the workers
+			if r.Err == nil {
+				plan.Record(r.In)
 			}
-			plan.Record(it)
-			d := r.Out
-			d.Src = it.Src
-			for i := range d.Thumbs {
-				d.Thumbs[i].Path = it.Outs[i]
-			}
-			if d.Skipped {
-				skipped++
-			} else {
-				made++
-			}
-			if d.Warning != "" {
-				g.Warnf("%s: warning: %s", shown(it.Src), d.Warning)
-			}
-			if g.JSON {
-				return g.WriteJSON(d)
-			}
-			return printDone(g, d)
+			return show.emit(r)
 		},
 	})
 	if ierr := plan.Finish(); ierr != nil {
@@ -260,28 +244,86 @@ func runThumbs(ctx context.Context, g *Globals, o thumbsOptions, args []string) 
 			err = errReported{ierr}
 		}
 	}
-	if skipped > 0 && !g.Quiet {
-		g.Warnf("%d of them up to date, skipped (--force remakes them)", skipped)
-	}
-	if made+skipped == 0 && notImage == len(plan.Items) && len(plan.Problems) == 0 {
-		return Usagef("no images: none of the %d files in %s is an image", notImage, strings.Join(args, ", "))
+	show.summary()
+	if show.made+show.skipped == 0 && show.notImage == len(plan.Items) && len(plan.Problems) == 0 {
+		return Usagef("no images: none of the %d files in %s is an image", show.notImage, strings.Join(args, ", "))
 	}
 	return err
 }
 
-// absItems returns items with absolute paths, for workers whose working
-// folder is not this process's.
-func absItems(items []thumb.Item) ([]thumb.Item, error) {
+// thumbsDisplay is how a thumbs run shows its results beyond its job
+// settings, kept in a cluster run's record for fanout wait: the folder
+// the run's relative paths are in, and --json.
+type thumbsDisplay struct {
+	Dir  string `json:"dir"`
+	JSON bool   `json:"json,omitempty"`
+}
+
+// thumbsShow prints the results of a thumbs run and counts them.
+type thumbsShow struct {
+	g                       *Globals
+	made, skipped, notImage int
+}
+
+func (s *thumbsShow) emit(r engine.Result[thumb.Item, thumb.Done]) error {
+	g, it := s.g, r.In
+	if r.Err != nil {
+		if errors.Is(r.Err, thumb.ErrNotImage) || errors.Is(r.Err, thumb.ErrEmpty) {
+			s.notImage++
+		}
+		if g.JSON {
+			return g.WriteJSON(map[string]string{"src": it.Src, "error": r.Err.Error()})
+		}
+		return nil
+	}
+	d := r.Out
+	d.Src = it.Src
+	for i := range d.Thumbs {
+		d.Thumbs[i].Path = it.Outs[i]
+	}
+	if d.Skipped {
+		s.skipped++
+	} else {
+		s.made++
+	}
+	if d.Warning != "" {
+		g.Warnf("%s: warning: %s", shown(it.Src), d.Warning)
+	}
+	if g.JSON {
+		return g.WriteJSON(d)
+	}
+	return printDone(g, d)
+}
+
+func (s *thumbsShow) summary() {
+	if s.skipped > 0 && !s.g.Quiet {
+		s.g.Warnf("%d of them up to date, skipped (--force remakes them)", s.skipped)
+	}
+}
+
+// storeItems returns items named relative to root, the folder of
+// --store; a source or output outside it is a usage error.
+func storeItems(items []thumb.Item, root string) ([]thumb.Item, error) {
+	rel := func(p string) (string, error) {
+		abs, err := filepath.Abs(p)
+		if err == nil {
+			p, err = filepath.Rel(root, abs)
+		}
+		if err != nil || !filepath.IsLocal(p) {
+			return "", Usagef("usage: %s is not inside the --store folder %s", shown(abs), shown(root))
+		}
+		return p, nil
+	}
 	out := make([]thumb.Item, len(items))
 	for i, it := range items {
-		src, err := filepath.Abs(it.Src)
+		src, err := rel(it.Src)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", it.Src, err)
+			return nil, err
 		}
 		outs := make([]string, len(it.Outs))
 		for j, o := range it.Outs {
-			if outs[j], err = filepath.Abs(o); err != nil {
-				return nil, fmt.Errorf("%s: %w", o, err)
+			if outs[j], err = rel(o); err != nil {
+				return nil, err
 			}
 		}
 		out[i] = thumb.Item{Src: src, Outs: outs, Size: it.Size}

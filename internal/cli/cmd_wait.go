@@ -6,12 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 
 	"github.com/fanout-dev/fanout/cluster"
 	"github.com/fanout-dev/fanout/engine"
 	"github.com/fanout-dev/fanout/prime"
+	"github.com/fanout-dev/fanout/thumb"
 	"github.com/fanout-dev/fanout/title"
 )
 
@@ -28,8 +30,12 @@ broker keeps it (24 hours by default). While it follows a run, workers do
 not take the run for abandoned if its submitter dies: the run finishes,
 and its results are here.
 
-Runs of primes (lists of numbers) and titles can be followed; ranges and
-thumbnails not yet. A run stopped with Ctrl-C, or cancelled, withdrew its
+Runs of primes (lists of numbers), titles and thumbs can be followed;
+ranges not yet. For thumbs, wait writes each thumbnail that comes back
+where its submitter would have (relative paths are taken from the
+submitter's working folder), atomically, and leaves alone one already
+written; thumbnails the submitter found up to date, and the contact
+sheet, are its own: run the same thumbs command again to finish them. A run stopped with Ctrl-C, or cancelled, withdrew its
 tasks: there is nothing to show but what its record says.`,
 		Example: `  fanout wait --nats nats://broker:4222 vx49jpILF1n8GUfH7KtwSh > primes.txt`,
 		Args:    cobra.ExactArgs(1),
@@ -61,6 +67,8 @@ func runWait(ctx context.Context, g *Globals, id string) error {
 		err = waitPrimes(ctx, g, f, rec)
 	case title.Job.Name:
 		err = waitTitles(ctx, g, f, rec)
+	case thumb.Job.Name:
+		err = waitThumbs(ctx, g, f, rec)
 	default:
 		return fmt.Errorf("wait: runs of %s cannot be followed yet", rec.Job)
 	}
@@ -136,6 +144,51 @@ func waitTitles(ctx context.Context, g *Globals, f *cluster.Follower, rec cluste
 		NoInput: "no URLs: run " + rec.ID + " sent none",
 		Emit:    func(r engine.Result[urlLine, title.Page], _ *Report) error { return emitTitle(g, o, r) },
 	})
+	if *failed != nil && err == nil {
+		err = *failed
+	}
+	return err
+}
+
+func waitThumbs(ctx context.Context, g *Globals, f *cluster.Follower, rec cluster.Run) error {
+	if _, err := thumb.Job.DecodeSettings(rec.Settings); err != nil {
+		return err
+	}
+	var d thumbsDisplay
+	if len(rec.Display) > 0 {
+		if err := json.Unmarshal(rec.Display, &d); err != nil {
+			return fmt.Errorf("wait: run %s: display: %w", rec.ID, err)
+		}
+	}
+	g.JSON = d.JSON
+	items, job, failed := cluster.Replay[thumb.Item, thumb.Done](ctx, f, rec.Job)
+	files, result := f.Files(), job.Run
+	job.Run = func(ctx context.Context, it thumb.Item) (thumb.Done, error) {
+		done, err := result(ctx, it)
+		if err != nil || it.Object == "" { // --store: the worker wrote them
+			return done, err
+		}
+		local := it
+		local.Outs = make([]string, len(it.Outs))
+		for i, o := range it.Outs {
+			local.Outs[i] = o
+			if !filepath.IsAbs(o) {
+				local.Outs[i] = filepath.Join(d.Dir, o)
+			}
+		}
+		done, err = thumb.Save(local, done)
+		if err == nil && it.Object != "" {
+			_ = files.Delete(ctx, it.Object) // past the retention time, the broker drops it anyway
+		}
+		return done, err
+	}
+	show := &thumbsShow{g: g}
+	err := Drive(ctx, g, Task[thumb.Item, thumb.Done]{
+		Job: job, Inputs: items, Noun: "images", Name: func(it thumb.Item) string { return it.Src },
+		NoInput: "no images: run " + rec.ID + " sent none",
+		Emit:    func(r engine.Result[thumb.Item, thumb.Done], _ *Report) error { return show.emit(r) },
+	})
+	show.summary()
 	if *failed != nil && err == nil {
 		err = *failed
 	}
