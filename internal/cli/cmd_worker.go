@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"time"
 
 	"github.com/fanout-dev/fanout/cluster"
 	"github.com/fanout-dev/fanout/jobs"
+	"github.com/fanout-dev/fanout/thumb"
 	"github.com/nats-io/nats.go"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -79,6 +81,12 @@ func runWorker(ctx context.Context, g *Globals, o workerOptions) error {
 	workers := g.Jobs
 	if workers == 0 {
 		workers = 16
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		// Thumbnails are the jobs that hold memory: a worker keeps to what
+		// a local thumbs run keeps to (the decodes wait for each other
+		// within the same budget), and the collector works harder near it.
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(thumb.SoftMemoryLimit(thumb.Settings{})))
 	}
 	var done, failed, dropped int
 	reg := jobs.Registry()
