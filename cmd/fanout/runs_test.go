@@ -284,3 +284,69 @@ func readFile(t *testing.T, path string) string {
 	}
 	return string(b)
 }
+
+// The same for titles: a kill -9ed submitter's URLs, followed by fanout
+// wait, all answered, as a local run answers them. A case of the fault
+// suite too (FANOUT_FAULT_RUNS).
+func TestWaitTitlesOutlivesItsSubmitter(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(5 * time.Millisecond)
+		if strings.HasSuffix(r.URL.Path, "7") {
+			http.Error(w, "gone", http.StatusGone)
+			return
+		}
+		fmt.Fprintf(w, "<html><head><title>page %s</title></head></html>", r.URL.Path)
+	}))
+	defer srv.Close()
+	var in strings.Builder
+	for i := range 400 {
+		fmt.Fprintf(&in, "%s/p%d\n", srv.URL, i)
+	}
+	input := in.String()
+	for run := range faultRuns() {
+		t.Run(fmt.Sprint("run ", run+1), func(t *testing.T) {
+			addr := freeAddr(t)
+			url := "nats://" + addr
+			startProc(t, "broker", "-q", "--listen", addr, "--store", t.TempDir())
+			waitListen(t, addr)
+			sub := exec.Command(bin, "titles", "--nats", url)
+			sub.Stdin = strings.NewReader(input)
+			var subErr syncBuffer
+			sub.Stderr = &subErr
+			if err := sub.Start(); err != nil {
+				t.Fatal(err)
+			}
+			var id string
+			for deadline := time.Now().Add(10 * time.Second); id == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+				if f := strings.Fields(strings.TrimPrefix(subErr.String(), "fanout: run ")); len(f) > 1 {
+					id = f[0]
+				}
+			}
+			time.Sleep(500 * time.Millisecond) // its tasks are sent
+			sub.Process.Kill()
+			sub.Wait()
+			wait := exec.Command(bin, "wait", "-q", "--nats", url, id)
+			var out, errb bytes.Buffer
+			wait.Stdout, wait.Stderr = &out, &errb
+			if err := wait.Start(); err != nil {
+				t.Fatal(err)
+			}
+			startProc(t, "worker", "-q", "-j", "8", "--nats", url)
+			waitStoppedBy(t, wait, &errb, 60*time.Second, 1, "went silent")
+			// The submitter sent as many as it keeps in flight, the first
+			// ones: wait shows them as a local run of those shows them.
+			var sent int
+			if _, after, ok := strings.Cut(errb.String(), "went silent after sending "); !ok {
+				t.Fatalf("wait: %q", errb.String())
+			} else if _, err := fmt.Sscan(after, &sent); err != nil || sent < 50 {
+				t.Fatalf("wait says %d sent (%v): %q", sent, err, errb.String())
+			}
+			lines := strings.SplitAfter(input, "\n")
+			local, _, _ := fanout(t, strings.Join(lines[:sent], ""), "titles", "-q")
+			if !sameLines(out.String(), local) { // titles prints in completion order
+				t.Errorf("wait printed %d lines for %d URLs sent, a local run of those %d: want the same", strings.Count(out.String(), "\n"), sent, strings.Count(local, "\n"))
+			}
+			t.Logf("run %d: submitter killed after sending %d URLs; wait printed what a local run of them prints", run+1, sent)
+		})
+	}
+}

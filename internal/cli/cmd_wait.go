@@ -79,16 +79,22 @@ func runWait(ctx context.Context, g *Globals, id string) error {
 // did not finish leaves its items unanswered, and that is a failure.
 func ended(g *Globals, f *cluster.Follower, err error) error {
 	rec := f.Record()
-	if err != nil || rec.State == cluster.StateFinished {
+	if rec.State == cluster.StateFinished {
 		return err
 	}
+	var why error
 	if rec.State == cluster.StateRunning {
 		// The input ended only in that the submitter fell silent.
 		g.Warnf("fanout: run %s: its submitter (%s, pid %d) went silent after sending %d items: they are all above, but it may have had more", rec.ID, shown(rec.Host), rec.PID, f.Sent())
-		return errReported{fmt.Errorf("run %s: submitter gone", rec.ID)}
+		why = fmt.Errorf("run %s: submitter gone", rec.ID)
+	} else {
+		g.Warnf("fanout: run %s is %s; its items from there on were not run", rec.ID, stateText(rec))
+		why = fmt.Errorf("run %s is %s", rec.ID, rec.State)
 	}
-	g.Warnf("fanout: run %s is %s; its items from there on were not run", rec.ID, stateText(rec))
-	return errReported{fmt.Errorf("run %s is %s", rec.ID, rec.State)}
+	if err != nil {
+		return err // its own lines are out already
+	}
+	return errReported{why}
 }
 
 func waitPrimes(ctx context.Context, g *Globals, f *cluster.Follower, rec cluster.Run) error {
