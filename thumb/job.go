@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 
 	"github.com/fanout-dev/fanout/engine"
 )
@@ -67,6 +68,7 @@ var Job = &engine.Def[Settings, Item, Done]{
 			force:   s.Force,
 			budget:  newBudget(s.decodeBudget()),
 			memory:  s.memory(),
+			cores:   make(chan struct{}, runtime.GOMAXPROCS(0)),
 		}
 		mk.stamps = s.stamps()
 		root, err := StoreRoot(s.Store)
@@ -79,7 +81,13 @@ var Job = &engine.Def[Settings, Item, Done]{
 				if err != nil {
 					return Done{Src: it.Src}, err
 				}
+				select { // a worker's -j may be more than its cores
+				case mk.cores <- struct{}{}:
+				case <-ctx.Done():
+					return Done{Src: it.Src}, ctx.Err()
+				}
 				d, err := mk.run(ctx, in)
+				<-mk.cores
 				d.Src = it.Src
 				for i := range d.Thumbs {
 					d.Thumbs[i].Path = it.Outs[i]
@@ -99,6 +107,10 @@ type maker struct {
 	stamps []string // of each box's thumbnails, in the order of Options.Boxes
 	budget *budget
 	memory int64 // Settings.MemoryMiB, in bytes; 0: no limit
+	// cores holds one place per core for the items of a cluster worker
+	// (uploads, or names in a Settings.Store): its -j may be more than
+	// its cores, and each item would hold its source whole.
+	cores chan struct{}
 }
 
 // inStore turns the names of it, relative to the store's root, into

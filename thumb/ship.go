@@ -160,6 +160,12 @@ func (mk *maker) shipped(ctx context.Context, it Item) (Done, error) {
 	if !ok {
 		return d, errors.New("thumb: the source was uploaded for a cluster worker, and this runner has no files")
 	}
+	select {
+	case mk.cores <- struct{}{}:
+		defer func() { <-mk.cores }()
+	case <-ctx.Done():
+		return d, ctx.Err()
+	}
 	r, err := files.Open(ctx, it.Object)
 	if err != nil {
 		return d, err
