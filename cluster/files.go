@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"time"
 
 	"github.com/fanout-dev/fanout/engine"
 	"github.com/nats-io/nats.go/jetstream"
@@ -101,6 +102,42 @@ func (f *Files) Delete(ctx context.Context, name string) error {
 		return fmt.Errorf("cluster: delete %s: %w", name, err)
 	}
 	return nil
+}
+
+// taskFiles is the file store of one task's run, as the task sees it: a
+// run's file is read by the one task it was put there for, and deleted
+// once that task's result is stored, so that uploads do not outlive
+// their tasks even when their submitter is gone. (A redelivered copy of
+// the task finds the file gone and fails; its result is a duplicate,
+// which the submitter drops.)
+type taskFiles struct {
+	*Files
+	mu     sync.Mutex
+	opened []string
+}
+
+func (t *taskFiles) Open(ctx context.Context, name string) (io.ReadCloser, error) {
+	r, err := t.Files.Open(ctx, name)
+	if err == nil {
+		t.mu.Lock()
+		t.opened = append(t.opened, name)
+		t.mu.Unlock()
+	}
+	return r, err
+}
+
+// deleteOpened deletes the files the task opened; a file left behind
+// expires with Config.Retention.
+func (t *taskFiles) deleteOpened(ctx context.Context) {
+	t.mu.Lock()
+	names := t.opened
+	t.opened = nil
+	t.mu.Unlock()
+	for _, name := range names {
+		dctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		_ = t.Files.Delete(dctx, name)
+		cancel()
+	}
 }
 
 // ErrNoFile is the error of a run's file that is not in the store: never

@@ -352,7 +352,8 @@ func (w *Worker) handle(ctx context.Context, p *puller, jobs *builtJobs, m task,
 			}
 		}
 	})
-	out, err := callRaw(engine.WithFiles(taskCtx, p.files(run)), raw, m.Data())
+	files := &taskFiles{Files: p.files(run)}
+	out, err := callRaw(engine.WithFiles(taskCtx, files), raw, m.Data())
 	if cause := context.Cause(taskCtx); ctx.Err() == nil && errors.Is(cause, ErrDropped) {
 		stopAlive()
 		wg.Wait()
@@ -372,6 +373,7 @@ func (w *Worker) handle(ctx context.Context, p *puller, jobs *builtJobs, m task,
 		_ = m.Nak()
 		return job, perr
 	}
+	files.deleteOpened(ctx)
 	_ = m.Ack()
 	return job, err
 }
