@@ -350,3 +350,23 @@ func TestWaitTitlesOutlivesItsSubmitter(t *testing.T) {
 		})
 	}
 }
+
+// fanout wait shows a range run as its submitter did: the primes listed,
+// or their count.
+func TestWaitShowsARange(t *testing.T) {
+	url, _ := startCluster(t, 1)
+	for _, args := range [][]string{{"--range", "1e9..1e9+3e6"}, {"--range", "0..1e8", "--count"}, {"--range", "0..1e7", "--count", "--json"}} {
+		sub := exec.Command(bin, append([]string{"primes", "--nats", url}, args...)...)
+		var out bytes.Buffer
+		var errb syncBuffer
+		sub.Stdout, sub.Stderr = &out, &errb
+		if err := sub.Run(); err != nil {
+			t.Fatalf("%v: %v, %s", args, err, errb.String())
+		}
+		id := runID(t, errb.String())
+		got, stderr, code := fanout(t, "", "wait", "-q", "--nats", url, id)
+		if code != 0 || got != out.String() {
+			t.Errorf("%v: wait exit %d, %d bytes, the submitter's %d bytes; stderr %q", args, code, len(got), out.Len(), stderr)
+		}
+	}
+}

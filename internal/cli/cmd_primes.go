@@ -315,19 +315,34 @@ func runPrimeRange(ctx context.Context, g *Globals, o primesOptions) error {
 	}
 	list := !o.Count
 	spans := prime.Spans(lo, hi, list, workers)
-	job, doneRemote, err := bind(ctx, g, prime.RangeJob, prime.RangeSettings{JSON: g.JSON, Count: o.Count}, nil)
+	d := rangeDisplay{Lo: lo, Hi: hi, Ordered: !o.Unordered}
+	job, doneRemote, err := bind(ctx, g, prime.RangeJob, prime.RangeSettings{JSON: g.JSON, Count: o.Count}, d)
 	if err != nil {
 		return err
 	}
 	defer doneRemote()
+	return driveRange(ctx, g, job, spans, d, o.Count)
+}
+
+// rangeDisplay is how a range run shows its results beyond its job
+// settings, kept in a cluster run's record for fanout wait.
+type rangeDisplay struct {
+	Lo      uint64 `json:"lo"`
+	Hi      uint64 `json:"hi"`
+	Ordered bool   `json:"ordered,omitempty"`
+}
+
+// driveRange runs the spans of a range and prints the primes, or their
+// count, as a range run prints them.
+func driveRange(ctx context.Context, g *Globals, job engine.Job[prime.Span, prime.Sieved], spans iter.Seq[prime.Span], d rangeDisplay, countOnly bool) error {
 	var count uint64
 	// The summary and the bar count numbers sieved, not the spans the
 	// range was cut into.
-	err = Drive(ctx, g, Task[prime.Span, prime.Sieved]{
+	err := Drive(ctx, g, Task[prime.Span, prime.Sieved]{
 		Job:         job,
 		Inputs:      spans,
-		Total:       numbersIn(lo, hi),
-		Ordered:     !o.Unordered,
+		Total:       numbersIn(d.Lo, d.Hi),
+		Ordered:     d.Ordered,
 		Noun:        "numbers",
 		NoInput:     "empty range",
 		SelfCounted: true,
@@ -342,7 +357,7 @@ func runPrimeRange(ctx context.Context, g *Globals, o primesOptions) error {
 			return err
 		},
 	})
-	if err != nil || list {
+	if err != nil || !countOnly {
 		return err
 	}
 	if g.JSON {
@@ -350,7 +365,7 @@ func runPrimeRange(ctx context.Context, g *Globals, o primesOptions) error {
 			Lo    string `json:"lo"`
 			Hi    string `json:"hi"`
 			Count uint64 `json:"count"`
-		}{strconv.FormatUint(lo, 10), strconv.FormatUint(hi, 10), count})
+		}{strconv.FormatUint(d.Lo, 10), strconv.FormatUint(d.Hi, 10), count})
 	}
 	_, err = fmt.Fprintln(g.Stdout, count)
 	return err

@@ -30,8 +30,8 @@ broker keeps it (24 hours by default). While it follows a run, workers do
 not take the run for abandoned if its submitter dies: the run finishes,
 and its results are here.
 
-Runs of primes (lists of numbers), titles and thumbs can be followed;
-ranges not yet. For thumbs, wait writes each thumbnail that comes back
+Runs of primes (lists of numbers and ranges), titles and thumbs can be
+followed. For thumbs, wait writes each thumbnail that comes back
 where its submitter would have (relative paths are taken from the
 submitter's working folder), atomically, and leaves alone one already
 written; thumbnails the submitter found up to date, and the contact
@@ -65,6 +65,8 @@ func runWait(ctx context.Context, g *Globals, id string) error {
 	switch rec.Job {
 	case prime.Job.Name:
 		err = waitPrimes(ctx, g, f, rec)
+	case prime.RangeJob.Name:
+		err = waitRange(ctx, g, f, rec)
 	case title.Job.Name:
 		err = waitTitles(ctx, g, f, rec)
 	case thumb.Job.Name:
@@ -195,6 +197,24 @@ func waitThumbs(ctx context.Context, g *Globals, f *cluster.Follower, rec cluste
 		Emit:    func(r engine.Result[thumb.Item, thumb.Done], _ *Report) error { return show.emit(r) },
 	})
 	show.summary()
+	if *failed != nil && err == nil {
+		err = *failed
+	}
+	return err
+}
+
+func waitRange(ctx context.Context, g *Globals, f *cluster.Follower, rec cluster.Run) error {
+	settings, err := prime.RangeJob.DecodeSettings(rec.Settings)
+	if err != nil {
+		return err
+	}
+	var d rangeDisplay
+	if err := json.Unmarshal(rec.Display, &d); err != nil {
+		return fmt.Errorf("wait: run %s: display: %w", rec.ID, err)
+	}
+	g.JSON = settings.JSON
+	spans, job, failed := cluster.Replay[prime.Span, prime.Sieved](ctx, f, rec.Job)
+	err = driveRange(ctx, g, job, spans, d, settings.Count)
 	if *failed != nil && err == nil {
 		err = *failed
 	}
