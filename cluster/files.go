@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/fanout-dev/fanout/engine"
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 )
 
@@ -62,17 +64,87 @@ func (f *Files) bucket(ctx context.Context) (jetstream.ObjectStore, error) {
 // key is the object name of the run's file name.
 func (f *Files) key(name string) string { return f.run + "/" + name }
 
-// Put stores what r gives under name, read in chunks: nothing holds the
-// whole file in memory. A file of the same name is replaced.
-func (f *Files) Put(ctx context.Context, name string, r io.Reader) error {
+// Put stores under name, replacing a file of that name, what the reader
+// open gives, read in chunks: nothing holds the whole file in memory. It
+// implements thumb.Uploads. While the broker is away (a restart, a lost
+// connection) it starts over with a new reader from open, for as long as
+// Config.BrokerTimeout; then it fails with ErrBrokerLost.
+func (f *Files) Put(ctx context.Context, name string, open func() (io.ReadCloser, error)) error {
+	deadline := time.Now().Add(f.cfg.BrokerTimeout)
+	wait := 250 * time.Millisecond
+	for {
+		actx, cancel := context.WithTimeout(ctx, f.cfg.BrokerTimeout) // an attempt whose acks never come
+		err := f.put(actx, name, open)
+		cancel()
+		switch {
+		case err == nil:
+			return nil
+		case ctx.Err() != nil:
+			return ctx.Err()
+		case !lostBroker(err):
+			return fmt.Errorf("cluster: upload %s: %w", name, err)
+		case time.Now().After(deadline):
+			return fmt.Errorf("%w: upload %s: %w", ErrBrokerLost, name, err)
+		}
+		select {
+		case <-time.After(wait):
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		wait = min(2*wait, 2*time.Second)
+	}
+}
+
+func (f *Files) put(ctx context.Context, name string, open func() (io.ReadCloser, error)) error {
 	s, err := f.bucket(ctx)
 	if err != nil {
 		return err
 	}
-	if _, err := s.Put(ctx, jetstream.ObjectMeta{Name: f.key(name)}, r); err != nil {
-		return fmt.Errorf("cluster: upload %s: %w", name, err)
+	r, err := open()
+	if err != nil {
+		return &sourceError{err}
 	}
-	return nil
+	defer r.Close()
+	_, err = s.Put(ctx, jetstream.ObjectMeta{Name: f.key(name)}, readErrors{r})
+	return err
+}
+
+// sourceError is an error of the reader being uploaded, not of the
+// broker: Put does not try again.
+type sourceError struct{ err error }
+
+func (e *sourceError) Error() string { return e.err.Error() }
+func (e *sourceError) Unwrap() error { return e.err }
+
+// readErrors marks the errors of the reader it wraps as its own.
+type readErrors struct{ r io.Reader }
+
+func (r readErrors) Read(p []byte) (int, error) {
+	n, err := r.r.Read(p)
+	if err != nil && err != io.EOF {
+		err = &sourceError{err}
+	}
+	return n, err
+}
+
+// lostBroker reports whether err says the broker is away or did not
+// answer, rather than that the request was refused or the file failed.
+func lostBroker(err error) bool {
+	var se *sourceError
+	if errors.As(err, &se) || errors.Is(err, jetstream.ErrMaxBytesExceeded) {
+		return false
+	}
+	var api *jetstream.APIError
+	if errors.As(err, &api) {
+		return api.Code == 503 || api.Code >= 500 && strings.Contains(api.Description, "unavailable")
+	}
+	for _, lost := range []error{nats.ErrDisconnected, nats.ErrConnectionReconnecting, nats.ErrTimeout,
+		nats.ErrNoResponders, context.DeadlineExceeded, jetstream.ErrNoHeartbeat, jetstream.ErrJetStreamNotEnabled} {
+		if errors.Is(err, lost) {
+			return true
+		}
+	}
+	return false
 }
 
 // Open reads the file called name; it implements engine.Files.
@@ -110,20 +182,55 @@ func (f *Files) Delete(ctx context.Context, name string) error {
 // their tasks even when their submitter is gone. (A redelivered copy of
 // the task finds the file gone and fails; its result is a duplicate,
 // which the submitter drops.)
+//
+// A download cut by a lost broker is no fault of the task: the worker
+// hands such a task back (see lost) instead of storing its failure.
 type taskFiles struct {
 	*Files
 	mu     sync.Mutex
 	opened []string
+	cut    bool // a download failed because the broker was away
 }
 
 func (t *taskFiles) Open(ctx context.Context, name string) (io.ReadCloser, error) {
 	r, err := t.Files.Open(ctx, name)
-	if err == nil {
+	if err != nil {
+		t.saw(err)
+		return nil, err
+	}
+	t.mu.Lock()
+	t.opened = append(t.opened, name)
+	t.mu.Unlock()
+	return &download{r, t}, nil
+}
+
+func (t *taskFiles) saw(err error) {
+	if lostBroker(err) {
 		t.mu.Lock()
-		t.opened = append(t.opened, name)
+		t.cut = true
 		t.mu.Unlock()
 	}
-	return r, err
+}
+
+// lost reports whether a download of the task was cut by a lost broker.
+func (t *taskFiles) lost() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.cut
+}
+
+// download is a run's file being read, its errors seen by its task.
+type download struct {
+	io.ReadCloser
+	t *taskFiles
+}
+
+func (d *download) Read(p []byte) (int, error) {
+	n, err := d.ReadCloser.Read(p)
+	if err != nil && err != io.EOF {
+		d.t.saw(err)
+	}
+	return n, err
 }
 
 // deleteOpened deletes the files the task opened; a file left behind

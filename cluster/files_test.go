@@ -41,7 +41,7 @@ func TestFilesReachTheWorkerAndGo(t *testing.T) {
 	data := make([]byte, 3<<20+5) // several chunks
 	rand.Read(data)
 	ctx := context.Background()
-	if err := c.Files().Put(ctx, "f1", bytes.NewReader(data)); err != nil {
+	if err := c.Files().Put(ctx, "f1", opener(data)); err != nil {
 		t.Fatal(err)
 	}
 	n, err := remote(t, c, size)(ctx, 1)
@@ -67,10 +67,14 @@ func TestFilesReachTheWorkerAndGo(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer other.Close()
-	if err := other.Files().Put(ctx, "f3", bytes.NewReader([]byte("secret"))); err != nil {
+	if err := other.Files().Put(ctx, "f3", opener([]byte("secret"))); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := c.Files().Open(ctx, "f3"); !errors.Is(err, ErrNoFile) {
 		t.Errorf("run %s read run %s's file: %v", c.Run(), other.Run(), err)
 	}
+}
+
+func opener(b []byte) func() (io.ReadCloser, error) {
+	return func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
 }

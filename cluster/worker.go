@@ -366,6 +366,14 @@ func (w *Worker) handle(ctx context.Context, p *puller, jobs *builtJobs, m task,
 		back.add(m) // shutting down: let another worker run it
 		return job, ctx.Err()
 	}
+	if files.lost() {
+		// Its input could not be read while the broker was away: run it
+		// again, here or elsewhere, rather than fail the item.
+		stopAlive()
+		wg.Wait()
+		_ = m.Nak()
+		return job, fmt.Errorf("cluster: %s task handed back: %w", job, err)
+	}
 	perr := storeResult(ctx, p, reply, h.Get(hdrToken), out, err)
 	stopAlive()
 	wg.Wait()

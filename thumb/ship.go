@@ -18,8 +18,10 @@ import (
 // Uploads is where Shipped puts sources for workers that cannot see this
 // machine's files; cluster.Files is one.
 type Uploads interface {
-	// Put stores what r gives under name, replacing a file of that name.
-	Put(ctx context.Context, name string, r io.Reader) error
+	// Put stores under name, replacing a file of that name, what the
+	// reader open gives; it may call open again to start over (after a
+	// lost connection), and closes each reader it got.
+	Put(ctx context.Context, name string, open func() (io.ReadCloser, error)) error
 	// Delete removes the file called name, if it is there.
 	Delete(ctx context.Context, name string) error
 }
@@ -78,13 +80,24 @@ func Shipped(s Settings, up Uploads, run engine.Func[Item, Done]) engine.Func[It
 		if i, ok := engine.IndexOf(ctx); ok {
 			name = strconv.Itoa(i) // the same name for the same item, should it be sent again
 		}
-		body := io.LimitReader(io.MultiReader(bytes.NewReader(head), f), st.Size()+1)
+		first := true
+		open := func() (io.ReadCloser, error) {
+			if !first { // starting over: the file from its first byte
+				if _, err := f.Seek(0, io.SeekStart); err != nil {
+					return nil, err
+				}
+				head = head[:0]
+			}
+			first = false
+			body := io.LimitReader(io.MultiReader(bytes.NewReader(head), f), st.Size()+1)
+			return io.NopCloser(ctxReader{ctx, body}), nil
+		}
 		select {
 		case uploading <- struct{}{}:
 		case <-ctx.Done():
 			return d, ctx.Err()
 		}
-		err = up.Put(ctx, name, ctxReader{ctx, body})
+		err = up.Put(ctx, name, open)
 		<-uploading
 		defer func() {
 			// Past the retention time the broker drops it anyway.

@@ -23,9 +23,23 @@ type memFiles struct {
 	puts    int
 	deleted int
 	onPut   func() // called once a file is in, before Put returns
+	// failFirst makes Put start over once, as after a lost connection.
+	failFirst bool
 }
 
-func (m *memFiles) Put(ctx context.Context, name string, r io.Reader) error {
+func (m *memFiles) Put(ctx context.Context, name string, open func() (io.ReadCloser, error)) error {
+	r, err := open()
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	if m.failFirst { // a lost connection: start over
+		m.failFirst = false
+		io.CopyN(io.Discard, r, 1000)
+		if r, err = open(); err != nil {
+			return err
+		}
+	}
 	b, err := io.ReadAll(r)
 	if err != nil {
 		return err
@@ -93,7 +107,7 @@ func TestShippedMatchesLocal(t *testing.T) {
 	}
 	rs := Settings{OutDir: filepath.Join(dir, "remote")}
 	items := planItems(t, rs, filepath.Join(dir, "in"))
-	files := &memFiles{}
+	files := &memFiles{failFirst: true}
 	ship := shippedRun(t, rs, files)
 	for i, it := range items {
 		d, err := ship(context.Background(), it)
@@ -184,7 +198,7 @@ func TestSave(t *testing.T) {
 	copyFile(t, filepath.Join(samples, "ladybird.jpg"), src)
 	it := Item{Src: src, Outs: []string{filepath.Join(dir, "a", "t.png")}, Object: "1", Size: int64(len(readFile(t, src)))}
 	files := &memFiles{}
-	if err := files.Put(context.Background(), "1", bytes.NewReader(readFile(t, src))); err != nil {
+	if err := files.Put(context.Background(), "1", func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(readFile(t, src))), nil }); err != nil {
 		t.Fatal(err)
 	}
 	s := Settings{Sizes: []Box{{64, 64}}}
