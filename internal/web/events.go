@@ -45,7 +45,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request, v View) {
 	var sent time.Time
 	send := func(always bool) (final bool, err error) {
 		snap := v.Snapshot()
-		same := snap.Done == last.Done && snap.Cancelled == last.Cancelled && snap.InFlight == last.InFlight && snap.State == last.State
+		same := snap.Done == last.Done && snap.Cancelled == last.Cancelled && snap.InFlight == last.InFlight && snap.State == last.State && snap.Kept == last.Kept && snap.Dropped == last.Dropped
 		if same && !always && time.Since(sent) < quietUpdate {
 			return false, nil
 		}
