@@ -111,14 +111,29 @@ func (b *Broker) run(id string) *RemoteRun {
 	return r
 }
 
-// view returns the view of run id if the broker knows the run.
+// view returns the view of run id if the broker knows the run. A run
+// whose record was not read yet (it began since the last refresh) is read
+// now, so that its page has its job and settings from the first visit.
 func (b *Broker) view(id string) View {
 	b.mu.Lock()
 	r := b.runs[id]
 	b.mu.Unlock()
-	if r == nil {
-		return nil
+	if r != nil {
+		if _, known := r.Record(); known {
+			return r
+		}
 	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	rec, err := b.m.Run(ctx, id)
+	if err != nil {
+		if r == nil {
+			return nil
+		}
+		return r // results without a record: a run of an older submitter
+	}
+	r = b.run(id)
+	r.setRecord(rec)
 	return r
 }
 

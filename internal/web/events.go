@@ -51,6 +51,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request, v View) {
 		}
 		last, sent = snap, time.Now()
 		u := newUpdate(snap)
+		u.Final = u.Final && ended(v) // a cluster run's last results may still come
 		b, err := json.Marshal(u)
 		if err != nil {
 			return false, fmt.Errorf("encode update: %w", err)
@@ -85,5 +86,15 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request, v View) {
 		case <-v.Done():
 		case <-tick.C:
 		}
+	}
+}
+
+// ended reports whether v's Done channel is closed.
+func ended(v View) bool {
+	select {
+	case <-v.Done():
+		return true
+	default:
+		return false
 	}
 }

@@ -100,7 +100,7 @@ func (s *Server) runPage(w http.ResponseWriter, r *http.Request, v View) {
 	d := runData{
 		S: snap, D: display(snap), Bars: bars(snap.Timeline), F: fp, Q: q,
 		Self: self, Events: self + "/events", JSON: self + "/failures.json",
-		Finished: snap.State != StateRunning, Failures: int64(snap.Kept) + snap.Dropped,
+		Finished: snap.State != StateRunning && ended(v), Failures: int64(snap.Kept) + snap.Dropped,
 	}
 	if fp.Page > 1 {
 		d.Prev = link(self, q, min(fp.Page-1, fp.Pages))
