@@ -52,6 +52,7 @@ type Monitor struct {
 	js      jetstream.JetStream
 	cfg     Config
 	onOut   func(Outcome)
+	outMu   sync.Mutex // one onOut call at a time
 	tasks   jetstream.ConsumeContext
 	results jetstream.ConsumeContext
 	maxDel  *nats.Subscription
@@ -221,6 +222,13 @@ func (m *Monitor) result(msg jetstream.Msg) {
 		w.failSeq = append(w.failSeq, o.Task)
 	}
 	m.mu.Unlock()
+	m.deliver(o)
+}
+
+// deliver calls OnOutcome, one call at a time.
+func (m *Monitor) deliver(o Outcome) {
+	m.outMu.Lock()
+	defer m.outMu.Unlock()
 	m.onOut(o)
 }
 
@@ -268,7 +276,7 @@ func (m *Monitor) resolveWaiting() {
 	m.waiting = keep
 	m.mu.Unlock()
 	for _, o := range ready {
-		m.onOut(o)
+		m.deliver(o)
 	}
 }
 

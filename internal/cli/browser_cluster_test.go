@@ -118,7 +118,9 @@ func TestBrowserBroker(t *testing.T) {
 		return js[string](t, ctx, `(function(){const r=document.querySelector('#run-rows tr[data-id="`+id+`"] [data-col="`+col+`"]');return r?r.textContent:""})()`)
 	}
 	var seen []string
-	eventually(t, "the run's done count reaching its total", func() bool {
+	// Under the race detector, on two shared cores, the run may take a
+	// while: wait longer than eventually does.
+	waitFor(t, 45*time.Second, "the run's done count reaching its total", func() bool {
 		d := cell("done")
 		if d != "" && (len(seen) == 0 || seen[len(seen)-1] != d) {
 			seen = append(seen, d)
@@ -209,4 +211,16 @@ func screenshot(t *testing.T, ctx context.Context, path string) {
 		t.Fatal(err)
 	}
 	t.Logf("wrote %s (%d bytes)", path, len(png))
+}
+
+// waitFor polls cond every 10ms for at most d.
+func waitFor(t *testing.T, d time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %v waiting for %s", d, what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }

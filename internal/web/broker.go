@@ -38,9 +38,11 @@ type Broker struct {
 	quit    chan struct{}
 	stopped chan struct{}
 
-	mu    sync.Mutex
-	runs  map[string]*RemoteRun
-	items map[string]*metrics.Counter // by job and result
+	mu      sync.Mutex
+	records []cluster.Run // as last read, newest first
+	read    bool          // records were read once
+	runs    map[string]*RemoteRun
+	items   map[string]*metrics.Counter // by job and result
 }
 
 // StartBroker starts watching the broker nc is connected to. Stop ends it.
@@ -94,9 +96,25 @@ func (b *Broker) refresh(ctx context.Context) {
 	if err != nil {
 		return
 	}
+	b.mu.Lock()
+	b.records, b.read = runs, true
+	b.mu.Unlock()
 	for _, rec := range runs {
 		b.run(rec.ID).setRecord(rec)
 	}
+}
+
+// recordsNow returns the run records as last read (every Refresh), so
+// that pages and event streams cost no reads of the bucket; before the
+// first read, it reads them.
+func (b *Broker) recordsNow(ctx context.Context) ([]cluster.Run, error) {
+	b.mu.Lock()
+	runs, read := b.records, b.read
+	b.mu.Unlock()
+	if read {
+		return runs, nil
+	}
+	return b.m.Runs(ctx)
 }
 
 // run returns the view of run id, made on first use.

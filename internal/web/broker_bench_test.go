@@ -127,6 +127,13 @@ func publishRun(b *testing.B, nc *nats.Conn, run string, n int) {
 		if _, err := js.PublishMsgAsync(r); err != nil {
 			b.Fatal(err)
 		}
+		if i%1000 == 0 { // let the broker keep up
+			select {
+			case <-js.PublishAsyncComplete():
+			case <-time.After(time.Minute):
+				b.Fatal("publish stalled")
+			}
+		}
 	}
 	select {
 	case <-js.PublishAsyncComplete():

@@ -58,7 +58,7 @@ func (b *Broker) writeMetrics(ctx context.Context, w io.Writer) {
 		}
 		gauge("fanout_workers_connected", "Workers whose heartbeat is current.", float64(n))
 	}
-	if runs, err := b.m.Runs(ctx); err == nil {
+	if runs, err := b.recordsNow(ctx); err == nil {
 		by := map[string]int{"running": 0, "finished": 0, "stopped": 0, "cancelled": 0, "abandoned": 0}
 		for _, r := range runs {
 			by[r.State]++

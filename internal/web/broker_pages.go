@@ -37,7 +37,7 @@ type runRow struct {
 // counts: the greater of the record's (written every submitter heartbeat)
 // and the monitor's (as results go by).
 func (b *Broker) runRows(ctx context.Context) ([]runRow, error) {
-	runs, err := b.m.Runs(ctx)
+	runs, err := b.recordsNow(ctx)
 	if err != nil {
 		return nil, err
 	}
