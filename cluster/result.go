@@ -21,6 +21,7 @@ func storeResult(ctx context.Context, p *puller, reply, token string, out []byte
 		msg := nats.NewMsg(reply)
 		msg.Data = part // with an error too: the job's own account of it
 		msg.Header.Set(hdrToken, token)
+		msg.Header.Set(hdrWorker, workerName)
 		if len(parts) > 1 {
 			msg.Header.Set(hdrPart, formatPart(i, len(parts)))
 		}

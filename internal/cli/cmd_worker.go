@@ -90,7 +90,14 @@ func runWorker(ctx context.Context, g *Globals, o workerOptions) error {
 	}
 	var done, failed, dropped int
 	reg := jobs.Registry()
-	w := &cluster.Worker{Jobs: reg, Workers: workers, Logf: g.Warnf, Config: cluster.Config{AbandonAfter: o.AbandonAfter}, OnTask: func(job string, err error) {
+	ccfg := cluster.Config{AbandonAfter: o.AbandonAfter}
+	live, counted, err := startWorkerLive(ctx, g, nc, ccfg, reg, workers)
+	if err != nil {
+		return err
+	}
+	defer live.stop()
+	w := &cluster.Worker{Jobs: counted, Workers: workers, Logf: g.Warnf, Config: ccfg, OnTask: func(job string, err error) {
+		live.task(job, err)
 		switch {
 		case errors.Is(err, cluster.ErrDropped):
 			dropped++
@@ -274,6 +281,11 @@ at a cost in throughput).`,
 				}
 			}()
 			defer func() { stopSetup(); <-setupDone }()
+			stopPage, err := startBrokerLive(ctx, g, s, cluster.Config{Retention: o.Retention})
+			if err != nil {
+				return err
+			}
+			defer stopPage()
 			fmt.Fprintf(g.Stdout, "%s\n", s.URL())
 			if err := g.Stdout.Flush(); err != nil {
 				return err

@@ -232,7 +232,8 @@ func TestHTTPFlagUsage(t *testing.T) {
 		{[]string{"titles", "--http", "10.1.2.3:8080", "http://127.0.0.1:9/"}, "give a token"},
 		{[]string{"primes", "--http", "127.0.0.1:http", "7"}, "--http"},
 		{[]string{"primes", "--http", "", "7"}, "--http needs an address"},
-		{[]string{"worker", "--http", ":0"}, "unknown flag: --http"},
+		{[]string{"worker", "--http", "0.0.0.0:0", "--nats", "nats://127.0.0.1:9"}, "give a token"},
+		{[]string{"broker", "--http", "10.1.2.3:8080"}, "give a token"},
 		{[]string{"runs", "--http", ":0"}, "unknown flag: --http"},
 	}
 	for _, tt := range tests {

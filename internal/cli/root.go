@@ -149,10 +149,13 @@ stderr naming the item and the reason, and the exit status tells the truth.
 		addHTTPFlags(c.Flags(), &g.HTTP)
 	}
 	root.AddCommand(jobCmds...)
+	workerCmd, brokerCmd := newWorkerCmd(g), newBrokerCmd(g)
+	addHTTPFlags(workerCmd.Flags(), &g.HTTP)
+	addHTTPFlags(brokerCmd.Flags(), &g.HTTP)
 	root.AddCommand(
 		newVersionCmd(g),
-		newWorkerCmd(g),
-		newBrokerCmd(g),
+		workerCmd,
+		brokerCmd,
 		newRunsCmd(g),
 		newCancelCmd(g),
 		newWaitCmd(g),

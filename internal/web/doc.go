@@ -11,8 +11,14 @@
 //     counters, never a scan; its failures are kept in a bounded store (the
 //     first MaxFailures in full, the rest only counted) so that memory stays
 //     bounded on runs of any size.
-//   - View is what a page shows; Run is one. Views of cluster runs can be
-//     added beside it later: the server lists views by id.
+//   - View is what a page shows; Run is one, RemoteRun (a cluster run on a
+//     broker) another: the server lists views by id.
+//   - Broker is a broker's side: with Config.Broker the first page lists
+//     the cluster's runs from the run bucket (live over server-sent
+//     events), with pages of its workers and its queue, cancel and retry
+//     actions (confirmed, POST, same-origin), and the cluster's metrics. It
+//     reads the streams through a cluster.Monitor; an Explainer per job
+//     says what a task held (primes: a chunk of numbers and its bad lines).
 //   - Server owns the listener, the handlers and their goroutines; Shutdown
 //     ends the event streams, waits for every handler and returns within
 //     its context's deadline.

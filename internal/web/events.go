@@ -45,12 +45,13 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request, v View) {
 	var sent time.Time
 	send := func(always bool) (final bool, err error) {
 		snap := v.Snapshot()
-		same := snap.Done == last.Done && snap.Cancelled == last.Cancelled && snap.InFlight == last.InFlight && snap.State == last.State
+		same := snap.Done == last.Done && snap.Cancelled == last.Cancelled && snap.InFlight == last.InFlight && snap.State == last.State && snap.Kept == last.Kept && snap.Dropped == last.Dropped
 		if same && !always && time.Since(sent) < quietUpdate {
 			return false, nil
 		}
 		last, sent = snap, time.Now()
 		u := newUpdate(snap)
+		u.Final = u.Final && ended(v) // a cluster run's last results may still come
 		b, err := json.Marshal(u)
 		if err != nil {
 			return false, fmt.Errorf("encode update: %w", err)
@@ -85,5 +86,15 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request, v View) {
 		case <-v.Done():
 		case <-tick.C:
 		}
+	}
+}
+
+// ended reports whether v's Done channel is closed.
+func ended(v View) bool {
+	select {
+	case <-v.Done():
+		return true
+	default:
+		return false
 	}
 }

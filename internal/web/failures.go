@@ -23,6 +23,7 @@ type Failure struct {
 	Class    string `json:"class"` // its error class, "" when the job has none
 	Reason   string `json:"reason"`
 	Attempts int    `json:"attempts"`
+	Worker   string `json:"worker,omitempty"` // host:pid, on a cluster run
 	key      string // Item in lower case, "" when it is already
 }
 
@@ -71,7 +72,7 @@ type failureStore struct {
 
 // add records f and returns the class it was counted under.
 func (s *failureStore) add(f Failure) string {
-	f.Item, f.Reason = cut(f.Item), cut(f.Reason)
+	f.Item, f.Reason, f.Worker = cut(f.Item), cut(f.Reason), cut(f.Worker)
 	if lower := strings.ToLower(f.Item); lower != f.Item {
 		f.key = lower
 	}

@@ -25,6 +25,9 @@ type Display struct {
 	Dropped   string `json:"dropped"`
 	Peak      string `json:"peak"`   // the timeline's highest rate
 	Bucket    string `json:"bucket"` // the time one timeline bar covers
+	// On a cluster run: items in the tasks, ok and failed.
+	ItemsOK     string `json:"itemsok"`
+	ItemsFailed string `json:"itemsfailed"`
 }
 
 // display formats s.
@@ -45,6 +48,7 @@ func display(s Snapshot) Display {
 		Kept:      count(int64(s.Kept)),
 		Dropped:   count(s.Dropped),
 		Bucket:    duration(time.Duration(s.Timeline.Width * float64(time.Second))),
+		ItemsOK:   count(s.ItemsOK), ItemsFailed: count(s.ItemsFailed),
 	}
 	if s.Total > 0 {
 		d.Total = count(s.Total)

@@ -44,6 +44,7 @@ type runData struct {
 	Next     string // the next page, or ""
 	Options  []classOption
 	Finished bool
+	Failures int64 // failures counted, kept or not
 }
 
 // classOption is one choice of the class filter.
@@ -99,7 +100,7 @@ func (s *Server) runPage(w http.ResponseWriter, r *http.Request, v View) {
 	d := runData{
 		S: snap, D: display(snap), Bars: bars(snap.Timeline), F: fp, Q: q,
 		Self: self, Events: self + "/events", JSON: self + "/failures.json",
-		Finished: snap.State != StateRunning,
+		Finished: snap.State != StateRunning && ended(v), Failures: int64(snap.Kept) + snap.Dropped,
 	}
 	if fp.Page > 1 {
 		d.Prev = link(self, q, min(fp.Page-1, fp.Pages))
@@ -147,6 +148,7 @@ type update struct {
 	Text     Display      `json:"text"`
 	Timeline Timeline     `json:"timeline"`
 	Classes  []ClassCount `json:"classes"`
+	Failures int64        `json:"failures"` // failures counted, kept or not
 }
 
 // newUpdate is the update for snapshot s.
@@ -155,5 +157,6 @@ func newUpdate(s Snapshot) update {
 		State: s.State, Final: s.State != StateRunning,
 		Done: s.Done, Failed: s.Failed, Total: s.Total,
 		Text: display(s), Timeline: s.Timeline, Classes: s.Classes,
+		Failures: int64(s.Kept) + s.Dropped,
 	}
 }

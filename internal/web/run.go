@@ -170,6 +170,11 @@ type Snapshot struct {
 	HasClasses bool
 	Kept       int   // failures kept in full
 	Dropped    int64 // failures counted but not kept
+	// Remote is set for a cluster run on a broker: its counts are tasks,
+	// and ItemsOK and ItemsFailed count the items in them.
+	Remote      bool
+	ItemsOK     int64
+	ItemsFailed int64
 }
 
 // Snapshot returns the run's state now.

@@ -33,6 +33,10 @@ type Config struct {
 	// Interval is how often an event stream looks for a change to send;
 	// zero means 200ms.
 	Interval time.Duration
+	// Broker, when set, makes the server a broker's: its first page lists
+	// the cluster's runs, with pages of its workers and queue, actions on
+	// runs, and the cluster's metrics.
+	Broker *Broker
 }
 
 // maxStreams bounds the event streams open at once.
@@ -42,6 +46,7 @@ const maxStreams = 64
 // listener.
 type Server struct {
 	cfg      Config
+	broker   *Broker
 	addr     string
 	handler  http.Handler
 	srv      *http.Server
@@ -72,7 +77,7 @@ func New(cfg Config, views ...View) (*Server, error) {
 		cfg.Interval = 200 * time.Millisecond
 	}
 	s := &Server{
-		cfg: cfg, addr: addr, views: views,
+		cfg: cfg, broker: cfg.Broker, addr: addr, views: views,
 		quit: make(chan struct{}), served: make(chan struct{}), streams: make(chan struct{}, maxStreams),
 	}
 	s.handler = secure(newGuard(cfg.Token).wrap(s.track(s.routes())))
@@ -89,11 +94,15 @@ func (s *Server) Add(v View) {
 // view returns the view with id, or nil.
 func (s *Server) view(id string) View {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	for _, v := range s.views {
 		if v.ID() == id {
+			s.mu.Unlock()
 			return v
 		}
+	}
+	s.mu.Unlock()
+	if s.broker != nil {
+		return s.broker.view(id)
 	}
 	return nil
 }
@@ -198,6 +207,10 @@ func (s *Server) track(h http.Handler) http.Handler {
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+		if s.broker != nil {
+			s.runsPage(w, r)
+			return
+		}
 		v := s.first()
 		if v == nil {
 			http.Error(w, "no run yet", http.StatusNotFound)
@@ -209,6 +222,9 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /runs/{id}/failures.json", s.withView(s.failuresJSON))
 	mux.HandleFunc("GET /runs/{id}/events", s.withView(s.events))
 	mux.HandleFunc("GET /metrics", s.metrics)
+	if s.broker != nil {
+		s.brokerRoutes(mux)
+	}
 	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(staticFS)))
 	return mux
 }
@@ -226,10 +242,13 @@ func (s *Server) withView(h func(http.ResponseWriter, *http.Request, View)) http
 }
 
 // metrics writes every view's metrics and the process's own.
-func (s *Server) metrics(w http.ResponseWriter, _ *http.Request) {
+func (s *Server) metrics(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
 	for _, v := range s.allViews() {
 		v.WriteMetrics(w)
+	}
+	if s.broker != nil {
+		s.broker.writeMetrics(r.Context(), w)
 	}
 	writeProcessMetrics(w)
 }

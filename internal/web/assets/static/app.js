@@ -15,7 +15,9 @@
   const chart = document.getElementById("timeline");
   const classSelect = document.getElementById("class");
   const hasClasses = main.dataset.classes === "true";
+  const remote = main.dataset.remote === "true";
   let shownFailed = Number(main.dataset.failed);
+  let shownFailures = Number(main.dataset.failures);
   let fetching = false;
   let again = false;
 
@@ -85,6 +87,9 @@
         tr.append(cell(f.class));
       }
       tr.append(cell(f.reason, "reason"), cell(f.attempts));
+      if (remote) {
+        tr.append(cell(f.worker || ""));
+      }
       return tr;
     });
     document.getElementById("fail-rows").replaceChildren(...rows);
@@ -148,8 +153,9 @@
     }
     drawTimeline(u.timeline);
     updateClasses(u.classes);
-    if (u.failed !== shownFailed) {
+    if (u.failed !== shownFailed || u.failures !== shownFailures) {
       shownFailed = u.failed;
+      shownFailures = u.failures;
       refreshFailures();
     }
     if (u.final) {
