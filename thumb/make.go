@@ -108,7 +108,8 @@ func Make(data []byte, o Options) (*Set, error) {
 	set := &Set{Format: format, Width: uw, Height: uh,
 		Gray: cfg.ColorModel == color.GrayModel || cfg.ColorModel == color.Gray16Model}
 	colour := planColour(m, set.Gray || m.grayAlpha, o.KeepProfile)
-	mid, ew, eh, err := shrinkDecode(data, src, big, o.PureGo, set)
+	planLCMS(&colour, src)
+	mid, ew, eh, err := colour.decode(data, src, big, o.PureGo, set)
 	if err != nil {
 		return nil, err
 	}
