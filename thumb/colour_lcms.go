@@ -115,6 +115,9 @@ func planLCMS(c *colourPlan, in source) {
 		kind = lcmsRGB
 	case c.p.space == "GRAY" && c.srcGray:
 		kind = lcmsGray
+	case c.p.space == "CMYK" && cmyk:
+		c.lcmsWhy = "; colours left as they are (fanout applies CMYK profiles to CMYK JPEGs only)"
+		return
 	default:
 		return
 	}
