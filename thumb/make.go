@@ -56,7 +56,8 @@ type Set struct {
 	// fits the output's colour space (RGB, or GRAY for greyscale output).
 	ICC []byte
 	// Warning, when not empty, is one line saying why the source's profile
-	// was dropped: it does not fit the output, is damaged or too large.
+	// was dropped (it does not fit the output, is damaged or too large) or
+	// not applied (Little CMS, which would apply it, is not loaded).
 	Warning string
 }
 
