@@ -15,8 +15,10 @@ import (
 // with clipping, through the D50 connection space: source pixel → tone
 // curves → linear → colorants → XYZ (D50) → sRGB's colorants inverted →
 // linear sRGB → sRGB's curve. Only matrix/TRC RGB profiles and grey TRC
-// profiles are applied; a LUT-based, CMYK or Lab profile leaves the pixels
-// as they are and is written only where its colour space fits the output.
+// profiles are applied here; CMYK and LUT-based ones are applied by
+// Little CMS when it is loaded (colour_lcms.go), and otherwise, like Lab
+// ones, leave the pixels as they are and are written only where their
+// colour space fits the output.
 //
 // The conversion is made on the decoded image once it is pre-shrunk (by
 // libjpeg-turbo's DCT scaling or by the box reduction), before the
@@ -239,6 +241,8 @@ type colourPlan struct {
 	err     error            // the profile is damaged
 	applied bool             // the profile is applied: no profile is written
 	t       *colourTransform // the conversion; nil when none is needed
+	lcms    lcmsKind         // the conversion by Little CMS instead (colour_lcms.go); 0 when none
+	lcmsWhy string           // why Little CMS did not apply the profile, for the warning
 }
 
 // planColour decides whether the profile of m is applied: by default a
@@ -264,6 +268,9 @@ func planColour(m meta, srcGray, keep bool) colourPlan {
 func (c *colourPlan) convert(img *image.RGBA) {
 	if c.t != nil {
 		c.t.apply(img)
+	}
+	if c.lcms == lcmsRGB || c.lcms == lcmsGray {
+		c.convertLCMS(img)
 	}
 }
 
@@ -301,6 +308,9 @@ func (c *colourPlan) finish(set *Set) {
 		if p.kind != iccOther {
 			notApplied = fmt.Sprintf("; not applied to %s image", anImage(c.srcGray))
 		}
+		if c.lcmsWhy != "" {
+			notApplied = c.lcmsWhy
+		}
 	}
 	switch {
 	case !p.embeddable():
@@ -311,6 +321,9 @@ func (c *colourPlan) finish(set *Set) {
 		set.Warning = fmt.Sprintf("%s dropped: not applied (%s) and, at %s, too large to copy into thumbnails (--keep-profile copies it)", name, p.why, bytesText(len(m.icc)))
 	default:
 		set.ICC = m.icc
+		if c.lcmsWhy != "" {
+			set.Warning = fmt.Sprintf("%s copied into the thumbnails, not applied%s", name, c.lcmsWhy)
+		}
 	}
 }
 

@@ -16,9 +16,12 @@
 // matrix/TRC RGB or grey ICC profile (Adobe RGB, Display P3, ProPhoto,
 // camera and phone profiles) is converted to sRGB and its thumbnails carry
 // no profile; one tagged sRGB, or untagged, is left as it is at no cost.
-// Options.KeepProfile keeps the pixels and the profile instead. Other
-// profiles (CMYK, LUT-based) are not applied, and a profile is written
-// only where its colour space fits the output (Set.ICC, Set.Warning).
+// Options.KeepProfile keeps the pixels and the profile instead. CMYK
+// profiles of CMYK JPEGs and LUT-based RGB and grey profiles are applied
+// by Little CMS when liblcms2.so.2 is present at run time
+// (colour_lcms.go, internal/lcms), and left unapplied otherwise; a
+// profile is written only where its colour space fits the output
+// (Set.ICC, Set.Warning).
 // Outputs are written to a temporary file in the output folder and renamed,
 // so no thumbnail is ever half-written.
 //

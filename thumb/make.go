@@ -56,7 +56,8 @@ type Set struct {
 	// fits the output's colour space (RGB, or GRAY for greyscale output).
 	ICC []byte
 	// Warning, when not empty, is one line saying why the source's profile
-	// was dropped: it does not fit the output, is damaged or too large.
+	// was dropped (it does not fit the output, is damaged or too large) or
+	// not applied (Little CMS, which would apply it, is not loaded).
 	Warning string
 }
 
@@ -108,7 +109,8 @@ func Make(data []byte, o Options) (*Set, error) {
 	set := &Set{Format: format, Width: uw, Height: uh,
 		Gray: cfg.ColorModel == color.GrayModel || cfg.ColorModel == color.Gray16Model}
 	colour := planColour(m, set.Gray || m.grayAlpha, o.KeepProfile)
-	mid, ew, eh, err := shrinkDecode(data, src, big, o.PureGo, set)
+	planLCMS(&colour, src)
+	mid, ew, eh, err := colour.decode(data, src, big, o.PureGo, set)
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/fanout-dev/fanout/thumb"
 )
 
 // Version is the line that names this build of fanout (see versionLine).
@@ -65,13 +67,14 @@ var decoderInfo []func() string
 func newVersionCmd(g *Globals) *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
-		Short: "Print the version, the Go runtime and the image decoders in use",
+		Short: "Print the version, the Go runtime, the image decoders and the colour engine in use",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			fmt.Fprintf(g.Stdout, "%s\n%s/%s, %d cores\n", Version, runtime.GOOS, runtime.GOARCH, runtime.NumCPU())
 			for _, f := range decoderInfo {
 				fmt.Fprintln(g.Stdout, f())
 			}
+			fmt.Fprintln(g.Stdout, "colour: "+thumb.ColourEngine())
 			return nil
 		},
 	}

@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"bytes"
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -60,5 +62,16 @@ func TestVersionOfABuild(t *testing.T) {
 	cmd, err := exec.Command(bin, "version").Output()
 	if err != nil || !strings.HasPrefix(string(cmd), line+"\n") {
 		t.Errorf("fanout version printed %q, %v; want it to start with %q", cmd, err, line)
+	}
+}
+
+// `fanout version` names the colour engine: Little CMS at run time, or
+// the pure-Go path and why Little CMS is not used.
+func TestVersionColourEngine(t *testing.T) {
+	var out bytes.Buffer
+	code := Execute(context.Background(), Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &out}, []string{"version"})
+	re := regexp.MustCompile(`(?m)^colour: (lcms2 \d+\.\d+(\.\d+)? via liblcms2\.so\.2 \(run time\)|pure Go \(matrix/TRC RGB and grey profiles only; .+\))`)
+	if code != 0 || !re.MatchString(out.String()) {
+		t.Errorf("exit %d, output %q; want a line matching %s", code, out.String(), re)
 	}
 }
