@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/fanout-dev/fanout/engine"
@@ -73,9 +74,7 @@ func (f *Files) Put(ctx context.Context, name string, open func() (io.ReadCloser
 	deadline := time.Now().Add(f.cfg.BrokerTimeout)
 	wait := 250 * time.Millisecond
 	for {
-		actx, cancel := context.WithTimeout(ctx, f.cfg.BrokerTimeout) // an attempt whose acks never come
-		err := f.put(actx, name, open)
-		cancel()
+		err := f.attempt(ctx, name, open)
 		switch {
 		case err == nil:
 			return nil
@@ -93,6 +92,42 @@ func (f *Files) Put(ctx context.Context, name string, open func() (io.ReadCloser
 		}
 		wait = min(2*wait, 2*time.Second)
 	}
+}
+
+// attempt is one upload. The acknowledgements of its chunks are lost
+// with the connection: an upload that saw the connection go is given up
+// at once, to start over, rather than left waiting for them.
+func (f *Files) attempt(ctx context.Context, name string, open func() (io.ReadCloser, error)) error {
+	actx, cancel := context.WithTimeout(ctx, f.cfg.BrokerTimeout)
+	defer cancel()
+	nc := f.js.Conn()
+	reconnects := nc.Stats().Reconnects
+	var cut atomic.Bool
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		t := time.NewTicker(100 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				if !nc.IsConnected() || nc.Stats().Reconnects != reconnects {
+					cut.Store(true)
+					cancel()
+					return
+				}
+			}
+		}
+	})
+	err := f.put(actx, name, open)
+	close(done)
+	wg.Wait()
+	if err != nil && cut.Load() && ctx.Err() == nil {
+		return fmt.Errorf("%w (%w)", nats.ErrDisconnected, err)
+	}
+	return err
 }
 
 func (f *Files) put(ctx context.Context, name string, open func() (io.ReadCloser, error)) error {
