@@ -23,7 +23,14 @@ func unfilter(ft byte, cur, prev []byte, bpp int) bool {
 			cur[i] += uint8((int(cur[i-bpp]) + int(prev[i])) / 2)
 		}
 	case 4:
-		paeth(cur, prev, bpp)
+		switch bpp {
+		case 3:
+			paeth3(cur, prev)
+		case 4:
+			paeth4(cur, prev)
+		default:
+			paeth(cur, prev, bpp)
+		}
 	default:
 		return false
 	}
@@ -32,33 +39,65 @@ func unfilter(ft byte, cur, prev []byte, bpp int) bool {
 
 // paeth undoes the Paeth filter: each byte plus whichever of left (a),
 // above (b) and upper left (c) is nearest to a+b-c, ties going in that
-// order. Each of the bpp byte lanes runs on its own, carrying a and c in
-// registers.
+// order. The first pixel has no left or upper left (zeros): its
+// predictor is the byte above.
 func paeth(cur, prev []byte, bpp int) {
-	for lane := range min(bpp, len(cur)) {
-		var a, c int
-		for i := lane; i < len(cur); i += bpp {
-			b := int(prev[i])
-			pa := b - c // |p - a| where p = a + b - c
-			pb := a - c // |p - b|
-			pc := pa + pb
-			pa, pb, pc = absInt(pa), absInt(pb), absInt(pc)
-			pred := c
-			if pa <= pb && pa <= pc {
-				pred = a
-			} else if pb <= pc {
-				pred = b
-			}
-			a = int(cur[i] + uint8(pred))
-			cur[i] = uint8(a)
-			c = b
-		}
+	n := min(bpp, len(cur))
+	for i := range n {
+		cur[i] += prev[i]
+	}
+	if bpp > len(cur) {
+		return
+	}
+	left, upLeft := cur[:len(cur)-bpp], prev[:len(cur)-bpp]
+	cur, prev = cur[bpp:], prev[bpp:len(cur)]
+	for i := range cur {
+		cur[i] += paethPred(int(left[i]), int(prev[i]), int(upLeft[i]))
 	}
 }
 
-func absInt(x int) int {
-	if x < 0 {
-		return -x
+// paethPred is the Paeth predictor of a byte from its left (a), above (b)
+// and upper left (c) neighbours: a unless another is strictly nearer to
+// a+b-c, then b unless c is nearer.
+func paethPred(a, b, c int) uint8 {
+	pa, pb, pc := b-c, a-c, a+b-2*c
+	pa, pb, pc = pa*pa, pb*pb, pc*pc // squares order as absolute values do
+	if pb < pa {
+		a, pa = b, pb
 	}
-	return x
+	if pc < pa {
+		a = c
+	}
+	return uint8(a)
+}
+
+// paeth3 is paeth for 3-byte pixels, the left and upper-left pixels kept
+// in registers.
+func paeth3(cur, prev []byte) {
+	var a0, a1, a2, c0, c1, c2 int
+	for i := 0; i+3 <= len(cur) && i+3 <= len(prev); i += 3 {
+		p, q := cur[i:i+3:i+3], prev[i:i+3:i+3]
+		b0, b1, b2 := int(q[0]), int(q[1]), int(q[2])
+		a0 = int(p[0] + paethPred(a0, b0, c0))
+		a1 = int(p[1] + paethPred(a1, b1, c1))
+		a2 = int(p[2] + paethPred(a2, b2, c2))
+		p[0], p[1], p[2] = uint8(a0), uint8(a1), uint8(a2)
+		c0, c1, c2 = b0, b1, b2
+	}
+}
+
+// paeth4 is paeth for 4-byte pixels, the left and upper-left pixels kept
+// in registers.
+func paeth4(cur, prev []byte) {
+	var a0, a1, a2, a3, c0, c1, c2, c3 int
+	for i := 0; i+4 <= len(cur) && i+4 <= len(prev); i += 4 {
+		p, q := cur[i:i+4:i+4], prev[i:i+4:i+4]
+		b0, b1, b2, b3 := int(q[0]), int(q[1]), int(q[2]), int(q[3])
+		a0 = int(p[0] + paethPred(a0, b0, c0))
+		a1 = int(p[1] + paethPred(a1, b1, c1))
+		a2 = int(p[2] + paethPred(a2, b2, c2))
+		a3 = int(p[3] + paethPred(a3, b3, c3))
+		p[0], p[1], p[2], p[3] = uint8(a0), uint8(a1), uint8(a2), uint8(a3)
+		c0, c1, c2, c3 = b0, b1, b2, b3
+	}
 }

@@ -191,3 +191,9 @@ func allPNGKinds() []pngKind {
 	}
 	return ks
 }
+
+// absInt is |x|, without a branch.
+func absInt(x int) int {
+	m := x >> 63
+	return (x ^ m) - m
+}
