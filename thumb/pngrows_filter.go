@@ -1,5 +1,7 @@
 package thumb
 
+import "encoding/binary"
+
 // unfilter undoes the PNG filter of type ft on row cur in place, given
 // the previous row prev (all zeros for the first) and bpp, the bytes per
 // pixel (at least 1). It reports false for an unknown filter type.
@@ -8,14 +10,20 @@ func unfilter(ft byte, cur, prev []byte, bpp int) bool {
 	switch ft {
 	case 0:
 	case 1: // sub: plus the byte on the left
+		if bpp == 4 {
+			sub4(cur)
+			break
+		}
 		for i := bpp; i < len(cur); i++ {
 			cur[i] += cur[i-bpp]
 		}
 	case 2: // up: plus the byte above
-		for i, b := range prev {
-			cur[i] += b
-		}
+		up(cur, prev)
 	case 3: // average of left and above
+		if bpp == 4 {
+			avg4(cur, prev)
+			break
+		}
 		for i := range min(bpp, len(cur)) {
 			cur[i] += prev[i] / 2
 		}
@@ -99,5 +107,46 @@ func paeth4(cur, prev []byte) {
 		a3 = int(p[3] + paethPred(a3, b3, c3))
 		p[0], p[1], p[2], p[3] = uint8(a0), uint8(a1), uint8(a2), uint8(a3)
 		c0, c1, c2, c3 = b0, b1, b2, b3
+	}
+}
+
+// up adds prev to cur byte by byte, 8 bytes at a time: the low 7 bits of
+// each byte are added apart from the top bit, so that no carry crosses
+// into the next byte.
+func up(cur, prev []byte) {
+	const low7, top = 0x7f7f7f7f7f7f7f7f, 0x8080808080808080
+	i := 0
+	for ; i+8 <= len(cur) && i+8 <= len(prev); i += 8 {
+		x, y := binary.LittleEndian.Uint64(cur[i:]), binary.LittleEndian.Uint64(prev[i:])
+		binary.LittleEndian.PutUint64(cur[i:], (x&low7+y&low7)^(x^y)&top)
+	}
+	for ; i < len(cur); i++ {
+		cur[i] += prev[i]
+	}
+}
+
+// sub4 undoes the Sub filter on 4-byte pixels, a 4-byte word at a time,
+// bytewise as up adds.
+func sub4(cur []byte) {
+	const low7, top = 0x7f7f7f7f, 0x80808080
+	var left uint32
+	for i := 0; i+4 <= len(cur); i += 4 {
+		x := binary.LittleEndian.Uint32(cur[i:])
+		left = (x&low7 + left&low7) ^ (x^left)&top
+		binary.LittleEndian.PutUint32(cur[i:], left)
+	}
+}
+
+// avg4 undoes the Average filter on 4-byte pixels, the left pixel kept in
+// registers.
+func avg4(cur, prev []byte) {
+	var a0, a1, a2, a3 uint
+	for i := 0; i+4 <= len(cur) && i+4 <= len(prev); i += 4 {
+		p, q := cur[i:i+4:i+4], prev[i:i+4:i+4]
+		a0 = uint(p[0] + uint8((a0+uint(q[0]))>>1))
+		a1 = uint(p[1] + uint8((a1+uint(q[1]))>>1))
+		a2 = uint(p[2] + uint8((a2+uint(q[2]))>>1))
+		a3 = uint(p[3] + uint8((a3+uint(q[3]))>>1))
+		p[0], p[1], p[2], p[3] = uint8(a0), uint8(a1), uint8(a2), uint8(a3)
 	}
 }

@@ -37,7 +37,7 @@ func newPNGFold(p *pngFile, fx, fy int) *pngFold {
 	} else {
 		f.sums32 = make([]uint32, ow*4)
 	}
-	if !(p.depth == 8 && (p.ctype == 6 || p.ctype == 2 && p.trns == nil)) {
+	if !(p.depth == 8 && (p.ctype == 6 || p.ctype <= 2 && p.trns == nil)) {
 		f.px = make([]uint8, w*4)
 	}
 	for i, c := range p.palette {
@@ -59,6 +59,8 @@ func (f *pngFold) row(b []byte) {
 		f.foldStraight(b)
 	case p.depth == 8 && p.ctype == 2 && p.trns == nil:
 		f.foldRGB(b)
+	case p.depth == 8 && p.ctype == 0 && p.trns == nil:
+		f.foldGray(b)
 	default:
 		f.pixels(b)
 		if f.straight {
@@ -97,6 +99,22 @@ func (f *pngFold) foldRGB(row []byte) {
 	}
 }
 
+// foldGray adds a row of 8-bit grey samples, opaque, to the sums.
+func (f *pngFold) foldGray(row []byte) {
+	for ox := range len(f.sums32) / 4 {
+		x0, x1 := ox*f.fx, f.blockEnd(ox)
+		var sum uint32
+		for _, v := range row[x0:x1] {
+			sum += uint32(v)
+		}
+		s := f.sums32[ox*4 : ox*4+4 : ox*4+4]
+		s[0] += sum
+		s[1] += sum
+		s[2] += sum
+		s[3] += uint32(x1-x0) * 255
+	}
+}
+
 // foldPremul adds a row of premultiplied RGBA pixels to the sums.
 func (f *pngFold) foldPremul(row []byte) {
 	for ox := range len(f.sums32) / 4 {
@@ -120,6 +138,10 @@ func (f *pngFold) foldPremul(row []byte) {
 // foldStraight adds a row of straight-alpha RGBA pixels to the sums,
 // premultiplying as reduceNRGBA does.
 func (f *pngFold) foldStraight(row []byte) {
+	if f.fx <= 1<<16 { // a block's sums fit in 32 bits
+		f.foldStraight32(row)
+		return
+	}
 	for ox := range len(f.sums64) / 4 {
 		seg := row[ox*f.fx*4 : f.blockEnd(ox)*4]
 		var sr, sg, sb, sa uint64
@@ -166,4 +188,26 @@ func (f *pngFold) emit() {
 	clear(f.sums64)
 	f.rows = 0
 	f.oy++
+}
+
+// foldStraight32 is foldStraight for blocks of at most 2^16 pixels a row,
+// whose colour×alpha sums fit in 32 bits.
+func (f *pngFold) foldStraight32(row []byte) {
+	for ox := range len(f.sums64) / 4 {
+		seg := row[ox*f.fx*4 : f.blockEnd(ox)*4]
+		var sr, sg, sb, sa uint32
+		for i := 0; i+3 < len(seg); i += 4 {
+			q := seg[i : i+4 : i+4]
+			a := uint32(q[3])
+			sr += uint32(q[0]) * a
+			sg += uint32(q[1]) * a
+			sb += uint32(q[2]) * a
+			sa += a
+		}
+		s := f.sums64[ox*4 : ox*4+4 : ox*4+4]
+		s[0] += uint64(sr)
+		s[1] += uint64(sg)
+		s[2] += uint64(sb)
+		s[3] += uint64(sa)
+	}
 }

@@ -5,10 +5,12 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	stdadler32 "hash/adler32"
 	"hash/crc32"
 	"image"
 	"image/png"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -189,5 +191,69 @@ func TestPNGShrinkHugeHeader(t *testing.T) {
 	binary.BigEndian.PutUint32(flat[29:], crc32.ChecksumIEEE(flat[12:29]))
 	if got := decodeBytes(flat, Options{MaxPixels: -1}); got < 20<<30 {
 		t.Errorf("2^30 pixels wide: estimate %d, want at least 20 GiB", got)
+	}
+}
+
+// TestPNGShrinkWideBlock takes the 64-bit sums of straight alpha, for
+// blocks wider than 2^16 pixels.
+func TestPNGShrinkWideBlock(t *testing.T) {
+	data := testPNG(pngKind{ctype: 6, depth: 8}, 70000, 2, 1)
+	want, err := wantShrunk(t, data, 70000, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := pngShrink(data, 70000, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := samePixels(got, want); err != nil {
+		t.Error(err)
+	}
+}
+
+// TestAdler32 compares adler32 with hash/adler32 on every length up to a
+// few steps past nmax, of bytes all 0xff (the largest sums) and random.
+func TestAdler32(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for _, fill := range []func(i int) byte{func(int) byte { return 0xff }, func(int) byte { return byte(r.IntN(256)) }} {
+		b := make([]byte, 3*5552+17)
+		for i := range b {
+			b[i] = fill(i)
+		}
+		for n := 0; n <= len(b); n += 1 + n/64 {
+			if got, want := adler32(1, b[:n]), stdadler32.Checksum(b[:n]); got != want {
+				t.Fatalf("%d bytes: %08x, want %08x", n, got, want)
+			}
+		}
+		// In pieces, as rows arrive.
+		s := uint32(1)
+		for i := 0; i < len(b); i += 1001 {
+			s = adler32(s, b[i:min(i+1001, len(b))])
+		}
+		if want := stdadler32.Checksum(b); s != want {
+			t.Fatalf("in pieces: %08x, want %08x", s, want)
+		}
+	}
+}
+
+// TestPNGShrinkDamagedIDAT changes bytes of the compressed data with the
+// chunk checksums made right again, so that the inflater and the zlib
+// checksum meet the damage: where image/png fails, pngShrink must fail.
+func TestPNGShrinkDamagedIDAT(t *testing.T) {
+	data := testPNG(pngKind{ctype: 2, depth: 8}, 30, 20, 2)
+	for i := len(pngSig); i+12 <= len(data); {
+		n := int(binary.BigEndian.Uint32(data[i:]))
+		if string(data[i+4:i+8]) == "IDAT" {
+			for k := 0; k < n; k += 3 {
+				bad := bytes.Clone(data)
+				bad[i+8+k] ^= 0x24
+				binary.BigEndian.PutUint32(bad[i+8+n:], crc32.ChecksumIEEE(bad[i+4:i+8+n]))
+				_, err := pngShrink(bad, 2, 2)
+				if _, werr := png.Decode(bytes.NewReader(bad)); werr != nil && err == nil {
+					t.Errorf("IDAT byte %d changed: image/png fails (%v), pngShrink does not", k, werr)
+				}
+			}
+		}
+		i += 12 + n
 	}
 }
