@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"io"
 )
 
 // PNG shrink-on-load.
@@ -68,13 +69,13 @@ func parsePNG(data []byte) (*pngFile, error) {
 	stage := stStart
 	for i := len(pngSig); stage != stIEND; {
 		if len(data)-i < 12 {
-			return nil, fmt.Errorf("png: %w", errTruncated)
+			return nil, fmt.Errorf("png: %w", io.ErrUnexpectedEOF)
 		}
 		n := binary.BigEndian.Uint32(data[i:])
 		typ := string(data[i+4 : i+8])
 		if n > 0x7fffffff || int(n) > len(data)-i-12 {
 			if n <= 0x7fffffff {
-				return nil, fmt.Errorf("png: %w", errTruncated)
+				return nil, fmt.Errorf("png: %w", io.ErrUnexpectedEOF)
 			}
 			return nil, pngFormatError(fmt.Sprintf("bad chunk length: %d", n))
 		}
@@ -91,9 +92,6 @@ func parsePNG(data []byte) (*pngFile, error) {
 	}
 	return p, nil
 }
-
-// errTruncated is the error of a file that ends inside its chunks.
-var errTruncated = errors.New("unexpected EOF")
 
 // chunk takes one chunk at the given stage and returns the next stage.
 func (p *pngFile) chunk(stage int, typ string, body []byte) (int, error) {

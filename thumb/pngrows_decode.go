@@ -2,6 +2,7 @@ package thumb
 
 import (
 	"errors"
+	"fmt"
 	"image"
 	"io"
 )
@@ -31,7 +32,7 @@ func (s *idatStream) Read(p []byte) (int, error) {
 // data stays one, so that describe calls it a truncated file.
 func pngZlibError(err error) error {
 	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-		return pngFormatError("not enough pixel data: " + io.ErrUnexpectedEOF.Error())
+		return fmt.Errorf("%w: %w", pngFormatError("not enough pixel data"), io.ErrUnexpectedEOF)
 	}
 	return pngFormatError(err.Error())
 }
