@@ -65,7 +65,8 @@ func turboAvailable() bool {
 // decodeBytes estimates the memory that decoding the image file data
 // takes with options o, from its header: Go's decoder holds every DCT
 // coefficient of a progressive JPEG (4 bytes each) beside the image,
-// libjpeg-turbo 2 bytes each; other images are decoded whole. Data whose
+// libjpeg-turbo 2 bytes each; PNGs mostly shrink on load
+// (pngDecodeBytes); other images are decoded whole. Data whose
 // header cannot be read counts as nothing: it will fail quickly.
 func decodeBytes(data []byte, o Options) int64 {
 	head := data[:min(len(data), 64<<10)]
@@ -78,7 +79,11 @@ func decodeBytes(data []byte, o Options) int64 {
 	if limit := cmp.Or(o.MaxPixels, DefaultMaxPixels); limit > 0 && px > limit {
 		return 0 // Make refuses it from its header, before any allocation
 	}
-	if format != "jpeg" {
+	switch format {
+	case "png":
+		return pngDecodeBytes(data, cfg.Width, cfg.Height, o.Boxes)
+	case "jpeg":
+	default:
 		return px * 5 // the image and a box-reduced copy
 	}
 	progressive, samples := jpegFrame(head)

@@ -17,7 +17,7 @@ func Decoders() string {
 	} else {
 		webp += "; libwebp not used: " + err.Error()
 	}
-	return "thumbs decoders: jpeg: " + jpeg + "; png, gif: Go standard library; webp, bmp, tiff: golang.org/x/image" +
+	return "thumbs decoders: jpeg: " + jpeg + "; png: fanout's own, shrunk while decoding (interlaced: Go standard library); gif: Go standard library; webp, bmp, tiff: golang.org/x/image" +
 		", and fanout's own for CMYK JPEGs without an Adobe segment, CMYK and JPEG-compressed TIFFs, RLE and bit-field BMPs" +
 		"; webp output: " + webp
 }

@@ -199,6 +199,9 @@ func shrinkDecode(data []byte, in source, big image.Point, pureGo bool, set *Set
 		}
 		return nil, 0, 0, fmt.Errorf("decode jpeg: %w (Go's decoder reads only Huffman-coded ones; %s)", ErrArithmetic, why)
 	}
+	if img, ew, eh, ok, err := shrinkPNG(data, in, big, set); ok {
+		return img, ew, eh, err
+	}
 	src, decoder, err := in.decodeFull(data, !pureGo)
 	if err != nil {
 		return nil, 0, 0, fmt.Errorf("decode %s: %w", format, describe(err))

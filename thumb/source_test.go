@@ -51,7 +51,8 @@ func TestNotRegularFiles(t *testing.T) {
 	}
 }
 
-// tinyPNG is a PNG file of a few bytes whose header claims w×h pixels.
+// tinyPNG is a PNG file of a few bytes whose header claims w×h pixels,
+// interlaced: decoded whole (a PNG that is not shrinks on load).
 func tinyPNG(w, h uint32) []byte {
 	var b bytes.Buffer
 	b.WriteString("\x89PNG\r\n\x1a\n")
@@ -63,7 +64,7 @@ func tinyPNG(w, h uint32) []byte {
 	}
 	ihdr := binary.BigEndian.AppendUint32(nil, w)
 	ihdr = binary.BigEndian.AppendUint32(ihdr, h)
-	chunk("IHDR", append(ihdr, 8, 6, 0, 0, 0)) // 8-bit RGBA
+	chunk("IHDR", append(ihdr, 8, 6, 0, 0, 1)) // 8-bit RGBA, Adam7
 	chunk("IDAT", []byte{0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01})
 	chunk("IEND", nil)
 	return b.Bytes()
