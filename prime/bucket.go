@@ -37,66 +37,110 @@ const (
 // chunkLen is the number of entries in a chunk, the unit buckets grow by.
 const chunkLen = 2048
 
-type chunk struct {
+type chunk[T uint32 | uint64] struct {
 	n int
-	e [chunkLen]uint64
+	e [chunkLen]T
 }
 
-// buckets holds, per block of a span, the chunks of the large primes
-// whose next multiple falls in it, and a free list of chunks to reuse.
-type buckets struct {
-	lists [][]*chunk
-	free  []*chunk
+// buckets holds, per block of a span, the chunks of its entries: the one
+// being filled and the full ones before it, and a free list of chunks.
+type buckets[T uint32 | uint64] struct {
+	cur  []*chunk[T]
+	full [][]*chunk[T]
+	free []*chunk[T]
 }
 
-var bucketPool sync.Pool // of *buckets
+// spanBuckets are the two kinds of bucket of a span: the large primes to
+// cross and move on, and the lone marks of the largest primes, which hit
+// the span at most a few times and need no moving on.
+type spanBuckets struct {
+	primes buckets[uint64]
+	marks  buckets[uint32] // byte in block << 3 | bit
+}
 
-// maxFreeChunks bounds the chunks a pooled buckets keeps (32 MiB).
-const maxFreeChunks = 2048
+var bucketPool sync.Pool // of *spanBuckets
 
-func getBuckets(nBlocks int) *buckets {
-	bs, _ := bucketPool.Get().(*buckets)
+// maxFreeChunks bounds the chunks of each kind a pooled spanBuckets keeps.
+const maxFreeChunks = 1 << 13
+
+func getBuckets(nBlocks int) *spanBuckets {
+	bs, _ := bucketPool.Get().(*spanBuckets)
 	if bs == nil {
-		bs = &buckets{}
+		bs = &spanBuckets{}
 	}
-	if cap(bs.lists) < nBlocks {
-		bs.lists = make([][]*chunk, nBlocks)
-	}
-	bs.lists = bs.lists[:nBlocks]
+	bs.primes.reset(nBlocks)
+	bs.marks.reset(nBlocks)
 	return bs
 }
 
-func putBuckets(bs *buckets) {
-	for i, l := range bs.lists {
-		bs.free = append(bs.free, l...)
-		bs.lists[i] = l[:0]
-	}
-	if len(bs.free) > maxFreeChunks {
-		clear(bs.free[maxFreeChunks:])
-		bs.free = bs.free[:maxFreeChunks]
-	}
+func putBuckets(bs *spanBuckets) {
+	bs.primes.release()
+	bs.marks.release()
 	bucketPool.Put(bs)
 }
 
-// push adds entry e to the bucket of block i.
-func (bs *buckets) push(i uint64, e uint64) {
-	l := bs.lists[i]
-	if n := len(l); n > 0 {
-		if c := l[n-1]; c.n < chunkLen {
-			c.e[c.n] = e
-			c.n++
-			return
+func (b *buckets[T]) reset(nBlocks int) {
+	if cap(b.cur) < nBlocks {
+		b.cur = make([]*chunk[T], nBlocks)
+		b.full = make([][]*chunk[T], nBlocks)
+	}
+	b.cur, b.full = b.cur[:nBlocks], b.full[:nBlocks]
+}
+
+// release returns every chunk still in a bucket (after a cancelled span)
+// to the free list, and trims that to maxFreeChunks.
+func (b *buckets[T]) release() {
+	for i, c := range b.cur {
+		if c != nil {
+			b.free = append(b.free, c)
+			b.cur[i] = nil
 		}
+		b.free = append(b.free, b.full[i]...)
+		b.full[i] = b.full[i][:0]
 	}
-	var c *chunk
-	if n := len(bs.free); n > 0 {
-		c = bs.free[n-1]
-		bs.free = bs.free[:n-1]
-	} else {
-		c = new(chunk)
+	if len(b.free) > maxFreeChunks {
+		clear(b.free[maxFreeChunks:])
+		b.free = b.free[:maxFreeChunks]
 	}
-	c.e[0], c.n = e, 1
-	bs.lists[i] = append(l, c)
+}
+
+// push adds entry e to the bucket of block i.
+func (b *buckets[T]) push(i uint64, e T) {
+	c := b.cur[i]
+	if c == nil {
+		c = b.get()
+		b.cur[i] = c
+	}
+	c.e[c.n] = e
+	if c.n++; c.n == chunkLen {
+		b.full[i] = append(b.full[i], c)
+		b.cur[i] = nil
+	}
+}
+
+func (b *buckets[T]) get() *chunk[T] {
+	if n := len(b.free); n > 0 {
+		c := b.free[n-1]
+		b.free = b.free[:n-1]
+		c.n = 0
+		return c
+	}
+	return new(chunk[T])
+}
+
+// take removes block i's chunks and calls f with each one's entries, then
+// frees the chunk. f may push to later blocks only.
+func (b *buckets[T]) take(i uint64, f func([]T)) {
+	for _, c := range b.full[i] {
+		f(c.e[:c.n])
+		b.free = append(b.free, c)
+	}
+	b.full[i] = b.full[i][:0]
+	if c := b.cur[i]; c != nil {
+		b.cur[i] = nil
+		f(c.e[:c.n])
+		b.free = append(b.free, c)
+	}
 }
 
 // laneStep says, for a prime of wheel residue r and a multiple in lane k,
@@ -127,7 +171,7 @@ var laneSteps = func() (t [8]laneStep) {
 
 // fillBuckets puts every large prime with a multiple in the n bytes from
 // absolute byte first on into the bucket of the block of its first one.
-func (b *base) fillBuckets(ctx context.Context, bs *buckets, first, n uint64) error {
+func (b *base) fillBuckets(ctx context.Context, bs *spanBuckets, first, n uint64) error {
 	lo := first * 30
 	end := first + n // absolute byte past the span
 	hiNum := uint64(math.MaxUint64)
@@ -135,7 +179,11 @@ func (b *base) fillBuckets(ctx context.Context, bs *buckets, first, n uint64) er
 		hiNum = l - 1
 	}
 	stop := min(b.sqrt, isqrt(hiNum))
+	// Primes p = 30a + r with a >= loneA are 2a bytes or more apart
+	// from one multiple to the next: a handful in the span at most.
+	loneA := n / 4
 	large := b.large
+	flo := float64(lo)
 	for i := b.largeLo / 30; i < uint64(len(large)); i++ {
 		if i&0xffff == 0 && ctx.Err() != nil {
 			return ctx.Err()
@@ -149,37 +197,65 @@ func (b *base) fillBuckets(ctx context.Context, bs *buckets, first, n uint64) er
 			if p < b.largeLo {
 				continue
 			}
-			// The first multiple p·q >= max(lo, p²) with q prime to 30:
-			// q*p <= lo, so it does not overflow.
-			q := lo / p
+			// The first multiple p·q >= max(lo, p²) with q prime to 30.
+			// lo/p by a float division, which pipelines where an
+			// integer one does not, then corrected by one step either
+			// way: it is off by less than one (lo < 2^64, p < 2^32), and
+			// below 2^46 (p > 2^16).
+			q := uint64(int64(flo / float64(int64(p))))
+			if hi, m := bits.Mul64(q, p); hi != 0 || m > lo {
+				q--
+			} else if lo-m >= p {
+				q++
+			}
+			// q*p <= lo now, so nothing overflowed; round up.
 			if q*p < lo {
 				q++
 			}
 			q = max(q, p)
-			j, k := q/30, uint64(laneFrom[q%30])
-			if k == 8 {
-				j, k = j+1, 0
-			}
+			qm := q % 30
+			j, k := q/30+uint64(laneCarry[qm]), uint64(laneFrom[qm]&7)
 			pos := p*j + i*wheel[k] + uint64(planTable[wheel[r]].off[k])
 			if pos >= end {
 				continue
 			}
 			rel := pos - first
-			bs.push(rel>>blockShift, rel&blockMask|k<<entryLane|uint64(r)<<entryRes|i<<entryA)
+			if i < loneA {
+				bs.primes.push(rel>>blockShift, rel&blockMask|k<<entryLane|uint64(r)<<entryRes|i<<entryA)
+				continue
+			}
+			// Few multiples in the span: queue them all as marks.
+			t := &laneSteps[r]
+			for rel < n {
+				bs.marks.push(rel>>blockShift, uint32(rel&blockMask)<<3|uint32(bits.TrailingZeros8(t.mask[k])))
+				rel += i*t.dw[k] + t.doff[k]
+				k = (k + 1) & 7
+			}
 		}
 	}
 	return nil
 }
 
-// cross marks the multiples of the primes in block bi's bucket in blk, the
-// block's bytes, and moves each prime on to the bucket of its next block;
-// n is the span's length in bytes.
-func (bs *buckets) cross(bi uint64, blk []byte, n uint64) {
-	list := bs.lists[bi]
+// laneCarry[t] is 1 when no wheel residue is >= t (laneFrom[t] is 8):
+// the first lane is then lane 0 of the next period.
+var laneCarry = func() (c [30]uint8) {
+	for t, k := range laneFrom {
+		if k == 8 {
+			c[t] = 1
+		}
+	}
+	return c
+}()
+
+// cross marks in blk, block bi of the span, the multiples of the primes
+// in its bucket and moves each prime on to the bucket of its next block,
+// and sets its lone marks; n is the span's length in bytes.
+func (bs *spanBuckets) cross(bi uint64, blk []byte, n uint64) {
 	size := uint64(len(blk))
 	blkStart := bi << blockShift
-	for _, c := range list {
-		for _, e := range c.e[:c.n] {
+	primes := &bs.primes
+	primes.take(bi, func(es []uint64) {
+		for _, e := range es {
 			off := e & blockMask
 			k := (e >> entryLane) & 7
 			ri := (e >> entryRes) & 7
@@ -191,11 +267,13 @@ func (bs *buckets) cross(bi uint64, blk []byte, n uint64) {
 				k = (k + 1) & 7
 			}
 			if rel := blkStart + off; rel < n {
-				bs.push(rel>>blockShift, rel&blockMask|k<<entryLane|ri<<entryRes|a<<entryA)
+				primes.push(rel>>blockShift, rel&blockMask|k<<entryLane|ri<<entryRes|a<<entryA)
 			}
 		}
-		c.n = 0
-		bs.free = append(bs.free, c)
-	}
-	bs.lists[bi] = list[:0]
+	})
+	bs.marks.take(bi, func(ms []uint32) {
+		for _, m := range ms {
+			blk[m>>3&blockMask] |= 1 << (m & 7)
+		}
+	})
 }

@@ -100,7 +100,7 @@ func (b *base) sieveInto(ctx context.Context, buf []byte, first, n uint64, each 
 	for i, p := range b.medium {
 		medium[i].j, medium[i].k = firstCross(p, lo)
 	}
-	var bs *buckets
+	var bs *spanBuckets
 	if b.large != nil {
 		bs = getBuckets(int((n + blockBytes - 1) / blockBytes))
 		defer putBuckets(bs)
