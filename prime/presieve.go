@@ -97,13 +97,16 @@ func presieve(buf []byte, first uint64) {
 		buf[i] |= b.data[ob] | c.data[oc] | d.data[od] | e.data[oe]
 		ob, oc, od, oe = (ob+1)%b.period, (oc+1)%c.period, (od+1)%d.period, (oe+1)%e.period
 	}
-	if first == 0 {
-		// 1 is not prime; the presieved primes are.
-		buf[0] |= 1
+	if first <= presieveMax/30 {
+		// 1 is not prime; the presieved primes are, in whichever piece
+		// holds them.
+		if first == 0 {
+			buf[0] |= 1
+		}
 		for _, g := range presieveGroups {
 			for _, p := range g {
-				if int(p/30) < len(buf) {
-					buf[p/30] &^= 1 << uint(wheelBit[p%30])
+				if i := p / 30; i >= first && i-first < uint64(len(buf)) {
+					buf[i-first] &^= 1 << uint(wheelBit[p%30])
 				}
 			}
 		}
