@@ -2,6 +2,7 @@ package prime
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"unsafe"
 )
@@ -92,7 +93,13 @@ func sievingPrimes(from, to uint64) ([]uint64, []crossPlan) {
 func (b *base) sieveInto(ctx context.Context, buf []byte, first, n uint64, each func(blk []byte, blkFirst uint64)) error {
 	whole := uint64(len(buf)) >= n
 	lo := first * 30
-	state := make([]smallState, len(b.small)+len(b.medium))
+	sp, _ := statePool.Get().(*[]smallState)
+	if sp == nil {
+		sp = new([]smallState)
+	}
+	defer statePool.Put(sp)
+	state := slices.Grow((*sp)[:0], len(b.small)+len(b.medium))[:len(b.small)+len(b.medium)]
+	*sp = state
 	small, medium := state[:len(b.small)], state[len(b.small):]
 	for i, p := range b.small {
 		small[i].j, small[i].k = firstCross(p, lo)
@@ -137,6 +144,8 @@ func (b *base) sieveInto(ctx context.Context, buf []byte, first, n uint64, each 
 	}
 	return nil
 }
+
+var statePool sync.Pool // of *[]smallState, the crossing states of a span
 
 // smallState is where a small prime's crossing stopped: period j, lane k.
 type smallState struct {
