@@ -2,6 +2,7 @@ package prime
 
 import (
 	"context"
+	"runtime"
 	"slices"
 	"sync"
 	"unsafe"
@@ -64,7 +65,18 @@ func newBase(limit uint64) *base {
 		// which are small and medium ones.
 		inner := newBase(r)
 		b.large = make([]byte, r/30+1)
-		_ = inner.sieveInto(context.Background(), b.large, 0, uint64(len(b.large)), nil)
+		// On all cores: the other workers wait for this base.
+		var wg sync.WaitGroup
+		n := uint64(len(b.large))
+		parts := uint64(runtime.GOMAXPROCS(0))
+		per := (n/parts + blockBytes) &^ blockMask
+		for a := uint64(0); a < n; a += per {
+			wg.Go(func() {
+				part := b.large[a:min(a+per, n)]
+				_ = inner.sieveInto(context.Background(), part, a, uint64(len(part)), nil)
+			})
+		}
+		wg.Wait()
 		b.largeLo = mediumMax + 1
 	}
 	return b
