@@ -7,6 +7,9 @@ import (
 	"testing"
 )
 
+// raceEnabled says whether the race detector is on.
+const raceEnabled = false
+
 // TestCountTenBillion sieves 10^10 numbers: about a second and a half
 // normally, too slow under the race detector, so it runs only without it.
 func TestCountTenBillion(t *testing.T) {

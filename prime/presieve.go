@@ -8,18 +8,24 @@ import (
 // The smallest sieving primes are crossed off by copying repeating
 // patterns instead of one multiple at a time: the multiples of p repeat
 // every p bytes, those of a group of primes every product of the group.
-// The first group's pattern is copied; the others are ORed in, eight
-// bytes at a time.
+// The first group's pattern is copied; the others are ORed in, four at a
+// time, eight bytes at a time. Their patterns take 85 KB, which stays in
+// the L2 cache; each prime presieved spares the sieve 8 scattered stores
+// per p bytes for a sequential load per 8 bytes per group.
 var presieveGroups = [][]uint64{
 	{7, 11, 13, 17, 19},
 	{23, 29, 31},
 	{37, 41, 43},
 	{47, 53, 59},
 	{61, 67, 71},
+	{73, 79},
+	{83, 89},
+	{97, 101},
+	{103, 107},
 }
 
 // presieveMax is the largest presieved prime: sieving starts after it.
-const presieveMax = 71
+const presieveMax = 107
 
 // pattern is one group's marks for bytes 0 .. period-1, followed by its
 // first 8 bytes again so that any 8-byte window can be read in one load.
@@ -60,14 +66,31 @@ func presieve(buf []byte, first uint64) {
 	for n < len(buf) {
 		n += copy(buf[n:], a.data[:a.period])
 	}
-	rest := pats[1:]
-	var offs [8]int
-	for i, p := range rest {
-		offs[i] = int(first % uint64(p.period))
+	for i := 1; i < len(pats); i += 4 {
+		orPatterns(buf, first, pats[i:i+4])
 	}
-	// Four groups at once, eight bytes at a time.
-	b, c, d, e := rest[0], rest[1], rest[2], rest[3]
-	ob, oc, od, oe := offs[0], offs[1], offs[2], offs[3]
+	if first <= presieveMax/30 {
+		// 1 is not prime; the presieved primes are, in whichever piece
+		// holds them.
+		if first == 0 {
+			buf[0] |= 1
+		}
+		for _, g := range presieveGroups {
+			for _, p := range g {
+				if i := p / 30; i >= first && i-first < uint64(len(buf)) {
+					buf[i-first] &^= 1 << uint(wheelBit[p%30])
+				}
+			}
+		}
+	}
+}
+
+// orPatterns ORs the four patterns ps into buf, which starts at absolute
+// byte first.
+func orPatterns(buf []byte, first uint64, ps []pattern) {
+	b, c, d, e := ps[0], ps[1], ps[2], ps[3]
+	ob, oc := int(first%uint64(b.period)), int(first%uint64(c.period))
+	od, oe := int(first%uint64(d.period)), int(first%uint64(e.period))
 	// Unchecked 8-byte loads and stores: i+8 <= len(buf), and every
 	// offset is below its period, with 8 readable bytes past the period.
 	pb := unsafe.Pointer(unsafe.SliceData(b.data))
@@ -96,16 +119,5 @@ func presieve(buf []byte, first uint64) {
 	for ; i < len(buf); i++ {
 		buf[i] |= b.data[ob] | c.data[oc] | d.data[od] | e.data[oe]
 		ob, oc, od, oe = (ob+1)%b.period, (oc+1)%c.period, (od+1)%d.period, (oe+1)%e.period
-	}
-	if first == 0 {
-		// 1 is not prime; the presieved primes are.
-		buf[0] |= 1
-		for _, g := range presieveGroups {
-			for _, p := range g {
-				if int(p/30) < len(buf) {
-					buf[p/30] &^= 1 << uint(wheelBit[p%30])
-				}
-			}
-		}
 	}
 }

@@ -2,31 +2,37 @@ package prime
 
 import (
 	"context"
-	"math"
-	"math/bits"
+	"runtime"
+	"slices"
 	"sync"
 	"unsafe"
 )
 
-// segmentBytes is the piece of a span sieved by the small primes at a time,
-// sized to stay in the 48 KiB L1 cache (30 numbers per byte). The primes above it
-// are crossed off over the whole span at once, which stays in L2.
-const segmentBytes = 40 << 10
+// segmentBytes is the piece of a block sieved by the small primes at a
+// time, after presieving it: 32 KiB, so that it stays in the 48 KiB L1
+// data cache of this machine's cores (30 numbers per byte).
+const segmentBytes = 32 << 10
 
 // smallMax is the largest prime crossed off segment by segment: one with
 // fewer periods than that per segment costs more to resume than to cross.
 const smallMax = segmentBytes / 8
 
-// base holds the sieving primes for ranges up to some limit: those below
-// segmentBytes as a list with their crossing plans, the rest (up to the
+// mediumMax is the largest prime crossed off block by block (see
+// blockBytes); the primes above it go through the buckets of bucket.go.
+const mediumMax = blockBytes / 4
+
+// base holds the sieving primes for ranges up to some limit: the small
+// and medium ones as lists with their crossing plans, the rest (up to the
 // square root of the limit) as a wheel bitmap to walk.
 type base struct {
-	limit  uint64      // the largest number this base can sieve
-	small  []uint64    // sieving primes past the presieved ones, up to smallMax
-	plans  []crossPlan // plans[i] is planFor(small[i])
-	large  []byte      // wheel bitmap of [0, sqrt(limit)]: set bits composite
-	sqrtLo uint64      // the first prime the large bitmap is walked from
-	sqrt   uint64      // isqrt(limit)
+	limit   uint64      // the largest number this base can sieve
+	small   []uint64    // sieving primes past the presieved ones, up to smallMax
+	plans   []crossPlan // plans[i] is planFor(small[i])
+	medium  []uint64    // sieving primes in (smallMax, mediumMax]
+	mplans  []crossPlan // mplans[i] is planFor(medium[i])
+	large   []byte      // wheel bitmap of [0, sqrt(limit)]: set bits composite
+	largeLo uint64      // the first prime the large bitmap is walked from
+	sqrt    uint64      // isqrt(limit)
 }
 
 var (
@@ -50,26 +56,38 @@ func baseFor(limit uint64) *base {
 func newBase(limit uint64) *base {
 	r := isqrt(limit)
 	b := &base{limit: limit, sqrt: r}
-	b.small, b.plans = sievingPrimes(min(r, smallMax))
+	b.small, b.plans = sievingPrimes(presieveMax+1, min(r, smallMax))
 	if r > smallMax {
-		// The primes up to r, sieved by all primes up to sqrt(r) < 2^16
-		// as small ones.
-		inner := &base{}
-		inner.small, inner.plans = sievingPrimes(isqrt(r))
+		b.medium, b.mplans = sievingPrimes(smallMax+1, min(r, mediumMax))
+	}
+	if r > mediumMax {
+		// The primes up to r, sieved by all primes up to sqrt(r) < 2^16,
+		// which are small and medium ones.
+		inner := newBase(r)
 		b.large = make([]byte, r/30+1)
-		inner.sieveBytes(context.Background(), b.large, 0)
-		b.sqrtLo = smallMax + 1
+		// On all cores: the other workers wait for this base.
+		var wg sync.WaitGroup
+		n := uint64(len(b.large))
+		parts := uint64(runtime.GOMAXPROCS(0))
+		per := (n/parts + blockBytes) &^ blockMask
+		for a := uint64(0); a < n; a += per {
+			wg.Go(func() {
+				part := b.large[a:min(a+per, n)]
+				_ = inner.sieveInto(context.Background(), part, a, uint64(len(part)), nil)
+			})
+		}
+		wg.Wait()
+		b.largeLo = mediumMax + 1
 	}
 	return b
 }
 
-// sievingPrimes returns the primes past the presieved ones up to limit,
-// with their crossing plans.
-func sievingPrimes(limit uint64) ([]uint64, []crossPlan) {
+// sievingPrimes returns the primes in [from, to], with their crossing plans.
+func sievingPrimes(from, to uint64) ([]uint64, []crossPlan) {
 	var ps []uint64
 	var plans []crossPlan
-	for _, p := range SmallPrimes(limit) {
-		if p > presieveMax {
+	for _, p := range SmallPrimes(to) {
+		if p >= from {
 			ps = append(ps, p)
 			plans = append(plans, planFor(p))
 		}
@@ -77,32 +95,69 @@ func sievingPrimes(limit uint64) ([]uint64, []crossPlan) {
 	return ps, plans
 }
 
-// sieveBytes marks the composites in buf, which stands for the numbers of
-// bytes first, first+1, ... Every composite whose least prime factor is at
-// most b.sqrt is marked; the caller makes sure that covers buf. It stops
-// early, with ctx's error, when ctx is cancelled.
-func (b *base) sieveBytes(ctx context.Context, buf []byte, first uint64) error {
-	presieve(buf, first)
+// sieveInto sieves the n bytes from absolute byte first on, block by block
+// (blockBytes each), and calls each, when not nil, with every block in
+// order: its bytes with every composite whose least prime factor is at
+// most b.sqrt marked (the caller makes sure that covers them), and its
+// first absolute byte. When buf holds n bytes the blocks are its pieces;
+// otherwise buf holds one block and is reused. It stops early, with ctx's
+// error, when ctx is cancelled.
+func (b *base) sieveInto(ctx context.Context, buf []byte, first, n uint64, each func(blk []byte, blkFirst uint64)) error {
+	whole := uint64(len(buf)) >= n
 	lo := first * 30
-	state := make([]smallState, len(b.small))
-	for i, p := range b.small {
-		state[i].j, state[i].k = firstCross(p, lo)
+	sp, _ := statePool.Get().(*[]smallState)
+	if sp == nil {
+		sp = new([]smallState)
 	}
-	for s := 0; s < len(buf); s += segmentBytes {
-		if s%(64*segmentBytes) == 0 && ctx.Err() != nil {
+	defer statePool.Put(sp)
+	state := slices.Grow((*sp)[:0], len(b.small)+len(b.medium))[:len(b.small)+len(b.medium)]
+	*sp = state
+	small, medium := state[:len(b.small)], state[len(b.small):]
+	for i, p := range b.small {
+		small[i].j, small[i].k = firstCross(p, lo)
+	}
+	for i, p := range b.medium {
+		medium[i].j, medium[i].k = firstCross(p, lo)
+	}
+	var bs *spanBuckets
+	if b.large != nil {
+		bs = getBuckets(int((n + blockBytes - 1) / blockBytes))
+		defer putBuckets(bs)
+		if err := b.fillBuckets(ctx, bs, first, n); err != nil {
+			return err
+		}
+	}
+	for bi, off := uint64(0), uint64(0); off < n; bi, off = bi+1, off+blockBytes {
+		if bi%4 == 3 && ctx.Err() != nil {
 			return ctx.Err()
 		}
-		seg := buf[s:min(s+segmentBytes, len(buf))]
-		segFirst := first + uint64(s)
-		for i, p := range b.small {
-			crossSegment(seg, segFirst, p, &b.plans[i], &state[i])
+		size := min(blockBytes, n-off)
+		blk := buf[:size]
+		if whole {
+			blk = buf[off : off+size]
 		}
-	}
-	if b.large != nil {
-		return b.crossLarge(ctx, buf, first)
+		blkFirst := first + off
+		for s := uint64(0); s < size; s += segmentBytes {
+			seg := blk[s:min(s+segmentBytes, size)]
+			presieve(seg, blkFirst+s)
+			for i, p := range b.small {
+				crossSegment(seg, blkFirst+s, p, &b.plans[i], &small[i])
+			}
+		}
+		for i, p := range b.medium {
+			crossSegment(blk, blkFirst, p, &b.mplans[i], &medium[i])
+		}
+		if bs != nil {
+			bs.cross(bi, blk, n)
+		}
+		if each != nil {
+			each(blk, blkFirst)
+		}
 	}
 	return nil
 }
+
+var statePool sync.Pool // of *[]smallState, the crossing states of a span
 
 // smallState is where a small prime's crossing stopped: period j, lane k.
 type smallState struct {
@@ -187,125 +242,4 @@ func crossPeriods(seg []byte, rel, p, j uint64, c *crossPlan) (uint64, uint64) {
 		end = crossPeriods29(base, from, last, step, c)
 	}
 	return uint64(end), j + uint64(end-from)/p
-}
-
-// crossLarge marks, in buf (from absolute byte first), the multiples of
-// every prime in the large bitmap. Each such prime has few multiples per
-// segment, so it is walked once for the whole buffer.
-func (b *base) crossLarge(ctx context.Context, buf []byte, first uint64) error {
-	lo := first * 30
-	end := first + uint64(len(buf)) // absolute byte past buf
-	hiNum := uint64(math.MaxUint64)
-	if h, l := bits.Mul64(end, 30); h == 0 {
-		hiNum = l - 1
-	}
-	var err error
-	n := 0
-	var far *farMarks
-	if len(buf) > 4*blockBytes {
-		far = newFarMarks(buf)
-	}
-	b.walkLarge(func(p uint64) bool {
-		if hi, sq := bits.Mul64(p, p); hi != 0 || sq > hiNum {
-			return false
-		}
-		if n++; n%(1<<20) == 0 && ctx.Err() != nil {
-			err = ctx.Err()
-			return false
-		}
-		var st smallState
-		st.j, st.k = firstCross(p, lo)
-		// Far out, most large primes have no multiple in buf: check the
-		// first one before making the full plan.
-		a, r := p/30, p%30
-		if p*st.j+a*wheel[st.k]+uint64(planTable[r].off[st.k]) >= end {
-			return true
-		}
-		if far != nil && p > blockBytes {
-			far.add(p, st.j, st.k, first, end)
-			return true
-		}
-		c := planFor(p)
-		crossSegment(buf, first, p, &c, &st)
-		return true
-	})
-	if far != nil {
-		far.flush()
-	}
-	return err
-}
-
-// blockBytes is the block of a wide buffer that the sparse multiples of
-// the largest primes are gathered for, so that marking them hits the L2
-// cache instead of memory.
-const blockBytes = 1 << 20
-
-// farMarks gathers the multiples of primes above blockBytes, per block of
-// the buffer, and marks them a block at a time.
-type farMarks struct {
-	buf    []byte
-	blocks [][]uint32 // per block: byte offset << 3 | bit
-	queued int
-}
-
-func newFarMarks(buf []byte) *farMarks {
-	return &farMarks{buf: buf, blocks: make([][]uint32, (len(buf)+blockBytes-1)/blockBytes)}
-}
-
-// add queues the multiples of p from period j, lane k on, below absolute
-// byte end; buf starts at absolute byte first.
-func (f *farMarks) add(p, j uint64, k int, first, end uint64) {
-	a, t := p/30, &planTable[p%30]
-	for pj := p * j; pj < end; pj += p {
-		for ; k < 8; k++ {
-			pos := pj + a*wheel[k] + uint64(t.off[k])
-			if pos >= end {
-				return
-			}
-			rel := pos - first
-			blk := rel / blockBytes
-			f.blocks[blk] = append(f.blocks[blk], uint32(rel)<<3|uint32(bits.TrailingZeros8(t.mask[k])))
-			if f.queued++; f.queued >= 1<<20 {
-				f.flush()
-			}
-		}
-		k = 0
-	}
-}
-
-// flush marks every queued multiple, block by block.
-func (f *farMarks) flush() {
-	buf := f.buf
-	for i, q := range f.blocks {
-		for _, e := range q {
-			buf[e>>3] |= 1 << (e & 7)
-		}
-		f.blocks[i] = q[:0]
-	}
-	f.queued = 0
-}
-
-// walkLarge calls f with each prime of the large bitmap from sqrtLo up, in
-// order, until f returns false.
-func (b *base) walkLarge(f func(p uint64) bool) {
-	b.walkPrimes(b.sqrtLo, b.sqrt, f)
-}
-
-// walkPrimes calls f with each prime of the large bitmap in [from, to], in
-// order, until f returns false.
-func (b *base) walkPrimes(from, to uint64, f func(p uint64) bool) {
-	for i := from / 30; i < uint64(len(b.large)); i++ {
-		free := ^b.large[i]
-		for free != 0 {
-			k := bits.TrailingZeros8(free)
-			free &= free - 1
-			p := 30*i + wheel[k]
-			if p < from {
-				continue
-			}
-			if p > to || !f(p) {
-				return
-			}
-		}
-	}
 }

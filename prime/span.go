@@ -7,6 +7,7 @@ import (
 	"iter"
 	"math"
 	"math/bits"
+	"slices"
 	"sync"
 )
 
@@ -24,10 +25,11 @@ type SpanResult struct {
 	Primes []uint64 `json:"primes,omitempty"` // the primes in order, when listed
 }
 
-var bufPool sync.Pool // of *[]byte sieve buffers
+var bufPool sync.Pool // of *[]byte sieve blocks, blockBytes each
 
-// MaxSpan is the widest Span that SieveSpan sieves (a 143 MB buffer);
-// Spans never makes wider ones.
+// MaxSpan is the widest Span that SieveSpan sieves; Spans never makes
+// wider ones. A span is sieved a block (256 KiB) at a time, but its
+// buckets hold up to 8 bytes per sieving prime.
 const MaxSpan = 1 << 32
 
 // SieveSpan counts, and when s.List is set lists, the primes in s by a
@@ -55,34 +57,59 @@ func SieveSpan(ctx context.Context, s Span) (SpanResult, error) {
 		return SpanResult{}, fmt.Errorf("prime: span %d..%d is wider than %d: split it with Spans", s.Lo, s.Hi, uint64(MaxSpan))
 	}
 	first, last := s.Lo/30, s.Hi/30
-	n := int(last - first + 1)
+	n := last - first + 1
 	bp, _ := bufPool.Get().(*[]byte)
-	if bp == nil || cap(*bp) < n {
-		b := make([]byte, n)
+	if bp == nil {
+		b := make([]byte, blockBytes)
 		bp = &b
 	}
-	buf := (*bp)[:n]
 	defer bufPool.Put(bp)
-
-	if err := baseFor(s.Hi).sieveBytes(ctx, buf, first); err != nil {
+	if s.List {
+		res.Primes = slices.Grow(res.Primes, int(estimatePrimes(s.Lo, s.Hi)))
+	}
+	loMask, hiMask := endMasks(s.Lo%30, s.Hi%30)
+	err := baseFor(s.Hi).sieveInto(ctx, *bp, first, n, func(blk []byte, blkFirst uint64) {
+		// Numbers outside [Lo, Hi] in the end bytes count as composite.
+		if blkFirst == first {
+			blk[0] |= loMask
+		}
+		if blkFirst+uint64(len(blk)) == last+1 {
+			blk[len(blk)-1] |= hiMask
+		}
+		if s.List {
+			res.Primes = appendPrimes(res.Primes, blk, blkFirst)
+		} else {
+			res.Count += countFree(blk)
+		}
+	})
+	if err != nil {
 		return SpanResult{}, err
 	}
-	// Numbers outside [Lo, Hi] in the end bytes count as composite.
-	for k, w := range wheel {
-		if w < s.Lo%30 {
-			buf[0] |= 1 << k
-		}
-		if w > s.Hi%30 {
-			buf[n-1] |= 1 << k
-		}
-	}
 	if s.List {
-		res.Primes = appendPrimes(res.Primes, buf, first)
 		res.Count = uint64(len(res.Primes))
-		return res, nil
 	}
-	res.Count += countFree(buf)
 	return res, nil
+}
+
+// endMasks returns the bits of the wheel residues below lo and above hi.
+func endMasks(lo, hi uint64) (loMask, hiMask byte) {
+	for k, w := range wheel {
+		if w < lo {
+			loMask |= 1 << k
+		}
+		if w > hi {
+			hiMask |= 1 << k
+		}
+	}
+	return loMask, hiMask
+}
+
+// estimatePrimes returns a little more than the number of primes in
+// [lo, hi] is likely to be, to size a list: (hi-lo)/(ln(lo) - 1.1), plus
+// some slack.
+func estimatePrimes(lo, hi uint64) uint64 {
+	l := math.Log(float64(max(lo, 1000)))
+	return uint64(float64(hi-lo)/(l-1.1)*1.02) + 64
 }
 
 // directRatio decides between sieving and testing each number: a span
@@ -132,10 +159,21 @@ func countFree(buf []byte) uint64 {
 }
 
 // appendPrimes appends the numbers of buf's clear bits (buf starting at
-// absolute byte first) to ps.
+// absolute byte first) to ps, in order. It reads buf eight bytes at a
+// time and skips a word with no clear bit at once.
 func appendPrimes(ps []uint64, buf []byte, first uint64) []uint64 {
-	for i, b := range buf {
-		free := ^b
+	i := 0
+	for ; i+8 <= len(buf); i += 8 {
+		free := ^binary.LittleEndian.Uint64(buf[i:])
+		base := 30 * (first + uint64(i))
+		for free != 0 {
+			t := bits.TrailingZeros64(free)
+			free &= free - 1
+			ps = append(ps, base+30*uint64(t>>3)+wheel[t&7])
+		}
+	}
+	for ; i < len(buf); i++ {
+		free := ^buf[i]
 		for free != 0 {
 			k := bits.TrailingZeros8(free)
 			free &= free - 1

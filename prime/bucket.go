@@ -1,0 +1,279 @@
+package prime
+
+import (
+	"context"
+	"math"
+	"math/bits"
+	"sync"
+)
+
+// The large sieving primes, above mediumMax, hit a block a few times or
+// not at all, so crossing them block by block would mostly cost the
+// visit. They go through buckets instead, as in Tomás Oliveira e Silva's
+// cache-friendly sieve (and primesieve): every large prime sits in the
+// bucket of the block its next multiple falls in. Sieving a block takes
+// its bucket, marks each prime's multiples in the block, and moves the
+// prime to the bucket of the block it hits next, or drops it when that is
+// past the span. A block touches only the primes that hit it.
+
+const (
+	blockShift = 18
+	// blockBytes is the piece of a span sieved at a time (7.8 million
+	// numbers): it stays in this machine's 1 MiB L2 cache while the
+	// buckets' marks land in it.
+	blockBytes = 1 << blockShift
+	blockMask  = blockBytes - 1
+)
+
+// A bucket entry packs one large prime p = 30a + wheel[r] and where its
+// next multiple is: byte off of its block and wheel lane k of the
+// cofactor. Bits 0-17 off, 18-20 k, 21-23 r, 24-55 a (p < 2^32).
+const (
+	entryLane = blockShift
+	entryRes  = blockShift + 3
+	entryA    = blockShift + 6
+)
+
+// chunkLen is the number of entries in a chunk, the unit buckets grow by.
+const chunkLen = 2048
+
+type chunk[T uint32 | uint64] struct {
+	n int
+	e [chunkLen]T
+}
+
+// buckets holds, per block of a span, the chunks of its entries: the one
+// being filled and the full ones before it, and a free list of chunks.
+type buckets[T uint32 | uint64] struct {
+	cur  []*chunk[T]
+	full [][]*chunk[T]
+	free []*chunk[T]
+}
+
+// spanBuckets are the two kinds of bucket of a span: the large primes to
+// cross and move on, and the lone marks of the largest primes, which hit
+// the span at most a few times and need no moving on.
+type spanBuckets struct {
+	primes buckets[uint64]
+	marks  buckets[uint32] // byte in block << 3 | bit
+}
+
+var bucketPool sync.Pool // of *spanBuckets
+
+// maxFreeChunks bounds the chunks of each kind a pooled spanBuckets keeps.
+const maxFreeChunks = 1 << 13
+
+func getBuckets(nBlocks int) *spanBuckets {
+	bs, _ := bucketPool.Get().(*spanBuckets)
+	if bs == nil {
+		bs = &spanBuckets{}
+	}
+	bs.primes.reset(nBlocks)
+	bs.marks.reset(nBlocks)
+	return bs
+}
+
+func putBuckets(bs *spanBuckets) {
+	bs.primes.release()
+	bs.marks.release()
+	bucketPool.Put(bs)
+}
+
+func (b *buckets[T]) reset(nBlocks int) {
+	if cap(b.cur) < nBlocks {
+		b.cur = make([]*chunk[T], nBlocks)
+		b.full = make([][]*chunk[T], nBlocks)
+	}
+	b.cur, b.full = b.cur[:nBlocks], b.full[:nBlocks]
+}
+
+// release returns every chunk still in a bucket (after a cancelled span)
+// to the free list, and trims that to maxFreeChunks.
+func (b *buckets[T]) release() {
+	for i, c := range b.cur {
+		if c != nil {
+			b.free = append(b.free, c)
+			b.cur[i] = nil
+		}
+		b.free = append(b.free, b.full[i]...)
+		b.full[i] = b.full[i][:0]
+	}
+	if len(b.free) > maxFreeChunks {
+		clear(b.free[maxFreeChunks:])
+		b.free = b.free[:maxFreeChunks]
+	}
+}
+
+// push adds entry e to the bucket of block i.
+func (b *buckets[T]) push(i uint64, e T) {
+	c := b.cur[i]
+	if c == nil {
+		c = b.get()
+		b.cur[i] = c
+	}
+	c.e[c.n] = e
+	if c.n++; c.n == chunkLen {
+		b.full[i] = append(b.full[i], c)
+		b.cur[i] = nil
+	}
+}
+
+func (b *buckets[T]) get() *chunk[T] {
+	if n := len(b.free); n > 0 {
+		c := b.free[n-1]
+		b.free = b.free[:n-1]
+		c.n = 0
+		return c
+	}
+	return new(chunk[T])
+}
+
+// take removes block i's chunks and calls f with each one's entries, then
+// frees the chunk. f may push to later blocks only.
+func (b *buckets[T]) take(i uint64, f func([]T)) {
+	for _, c := range b.full[i] {
+		f(c.e[:c.n])
+		b.free = append(b.free, c)
+	}
+	b.full[i] = b.full[i][:0]
+	if c := b.cur[i]; c != nil {
+		b.cur[i] = nil
+		f(c.e[:c.n])
+		b.free = append(b.free, c)
+	}
+}
+
+// laneStep says, for a prime of wheel residue r and a multiple in lane k,
+// how far the next multiple is: a·dw[k] + doff[k] bytes for p = 30a + r,
+// and which bit of its byte the multiple in lane k is.
+type laneStep struct {
+	dw, doff [8]uint64
+	mask     [8]byte
+}
+
+var laneSteps = func() (t [8]laneStep) {
+	for ri, r := range wheel {
+		pt := &planTable[r]
+		for k := range 8 {
+			t[ri].mask[k] = pt.mask[k]
+			if k < 7 {
+				t[ri].dw[k] = wheel[k+1] - wheel[k]
+				t[ri].doff[k] = uint64(pt.off[k+1]) - uint64(pt.off[k])
+			} else {
+				// From lane 7 of period j to lane 0 of period j+1.
+				t[ri].dw[k] = 30 + wheel[0] - wheel[7]
+				t[ri].doff[k] = r + uint64(pt.off[0]) - uint64(pt.off[7])
+			}
+		}
+	}
+	return t
+}()
+
+// fillBuckets puts every large prime with a multiple in the n bytes from
+// absolute byte first on into the bucket of the block of its first one.
+func (b *base) fillBuckets(ctx context.Context, bs *spanBuckets, first, n uint64) error {
+	lo := first * 30
+	end := first + n // absolute byte past the span
+	hiNum := uint64(math.MaxUint64)
+	if h, l := bits.Mul64(end, 30); h == 0 {
+		hiNum = l - 1
+	}
+	stop := min(b.sqrt, isqrt(hiNum))
+	// Primes p = 30a + r with a >= loneA are 2a bytes or more apart
+	// from one multiple to the next: a handful in the span at most.
+	loneA := n / 4
+	large := b.large
+	flo := float64(lo)
+	for i := b.largeLo / 30; i < uint64(len(large)); i++ {
+		if i&0xffff == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		for free := ^large[i]; free != 0; free &= free - 1 {
+			r := bits.TrailingZeros8(free)
+			p := 30*i + wheel[r]
+			if p > stop {
+				return nil
+			}
+			if p < b.largeLo {
+				continue
+			}
+			// The first multiple p·q >= max(lo, p²) with q prime to 30.
+			// lo/p by a float division, which pipelines where an
+			// integer one does not, then corrected by one step either
+			// way: it is off by less than one (lo < 2^64, p < 2^32), and
+			// below 2^46 (p > 2^16).
+			q := uint64(int64(flo / float64(int64(p))))
+			if hi, m := bits.Mul64(q, p); hi != 0 || m > lo {
+				q--
+			} else if lo-m >= p {
+				q++
+			}
+			// q*p <= lo now, so nothing overflowed; round up.
+			if q*p < lo {
+				q++
+			}
+			q = max(q, p)
+			qm := q % 30
+			j, k := q/30+uint64(laneCarry[qm]), uint64(laneFrom[qm]&7)
+			pos := p*j + i*wheel[k] + uint64(planTable[wheel[r]].off[k])
+			if pos >= end {
+				continue
+			}
+			rel := pos - first
+			if i < loneA {
+				bs.primes.push(rel>>blockShift, rel&blockMask|k<<entryLane|uint64(r)<<entryRes|i<<entryA)
+				continue
+			}
+			// Few multiples in the span: queue them all as marks.
+			t := &laneSteps[r]
+			for rel < n {
+				bs.marks.push(rel>>blockShift, uint32(rel&blockMask)<<3|uint32(bits.TrailingZeros8(t.mask[k])))
+				rel += i*t.dw[k] + t.doff[k]
+				k = (k + 1) & 7
+			}
+		}
+	}
+	return nil
+}
+
+// laneCarry[t] is 1 when no wheel residue is >= t (laneFrom[t] is 8):
+// the first lane is then lane 0 of the next period.
+var laneCarry = func() (c [30]uint8) {
+	for t, k := range laneFrom {
+		if k == 8 {
+			c[t] = 1
+		}
+	}
+	return c
+}()
+
+// cross marks in blk, block bi of the span, the multiples of the primes
+// in its bucket and moves each prime on to the bucket of its next block,
+// and sets its lone marks; n is the span's length in bytes.
+func (bs *spanBuckets) cross(bi uint64, blk []byte, n uint64) {
+	size := uint64(len(blk))
+	blkStart := bi << blockShift
+	primes := &bs.primes
+	primes.take(bi, func(es []uint64) {
+		for _, e := range es {
+			off := e & blockMask
+			k := (e >> entryLane) & 7
+			ri := (e >> entryRes) & 7
+			a := e >> entryA
+			t := &laneSteps[ri]
+			for off < size {
+				blk[off] |= t.mask[k]
+				off += a*t.dw[k] + t.doff[k]
+				k = (k + 1) & 7
+			}
+			if rel := blkStart + off; rel < n {
+				primes.push(rel>>blockShift, rel&blockMask|k<<entryLane|ri<<entryRes|a<<entryA)
+			}
+		}
+	})
+	bs.marks.take(bi, func(ms []uint32) {
+		for _, m := range ms {
+			blk[m>>3&blockMask] |= 1 << (m & 7)
+		}
+	})
+}
