@@ -53,6 +53,11 @@ func (f *Files) bucket(ctx context.Context) (jetstream.ObjectStore, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.store == nil {
+		// Made when first needed, not with the streams: the jobs that
+		// carry no files never wait on it (a cluster electing leaders).
+		if err := fileBucket(ctx, f.js, f.cfg, replicasFor(f.js.Conn(), f.cfg)); err != nil {
+			return nil, err
+		}
 		s, err := f.js.ObjectStore(ctx, f.cfg.FileBucket)
 		if err != nil {
 			return nil, fmt.Errorf("cluster: file bucket %s: %w", f.cfg.FileBucket, err)

@@ -28,9 +28,6 @@ func ensure(ctx context.Context, nc *nats.Conn, cfg Config) (jetstream.JetStream
 	if _, err := runBucket(ctx, js, cfg, replicas); err != nil {
 		return nil, err
 	}
-	if err := fileBucket(ctx, js, cfg, replicas); err != nil {
-		return nil, err
-	}
 	for _, sc := range streamConfigs(cfg, replicas) {
 		if _, err := js.Stream(ctx, sc.Name); errors.Is(err, jetstream.ErrStreamNotFound) {
 			_, err = js.CreateStream(ctx, sc)
