@@ -353,19 +353,9 @@ func (m *Monitor) Cancel(ctx context.Context, id, reason string) (Run, uint64, e
 	if err != nil {
 		return Run{}, 0, err
 	}
-	ended := false
-	r, err := updateRun(ctx, kv, id, func(r *Run) bool {
-		if ended = r.ended(); ended {
-			return false
-		}
-		r.State, r.Reason = StateCancelled, reason
-		return true
-	})
+	r, err := markCancelled(ctx, kv, id, reason)
 	if err != nil {
 		return r, 0, err
-	}
-	if ended {
-		return r, 0, fmt.Errorf("%w: run %s is %s", ErrRunEnded, id, r.State)
 	}
 	m.mu.Lock()
 	delete(m.owned, id)

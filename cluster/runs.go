@@ -155,22 +155,29 @@ func (c *Client) Runs(ctx context.Context) ([]Run, error) {
 // returns the record and how many tasks were removed. An ended run is
 // left as it is, with an error that wraps ErrRunEnded.
 func (c *Client) Cancel(ctx context.Context, id, reason string) (Run, uint64, error) {
+	r, err := markCancelled(ctx, c.kv, id, reason)
+	if err != nil {
+		return r, 0, err
+	}
+	n, err := withdraw(ctx, c.js, c.cfg, id)
+	return r, n, err
+}
+
+// markCancelled sets run id's record to cancelled, with reason; an ended
+// run is left as it is, with an error that wraps ErrRunEnded.
+func markCancelled(ctx context.Context, kv jetstream.KeyValue, id, reason string) (Run, error) {
 	ended := false
-	r, err := updateRun(ctx, c.kv, id, func(r *Run) bool {
+	r, err := updateRun(ctx, kv, id, func(r *Run) bool {
 		if ended = r.ended(); ended {
 			return false
 		}
 		r.State, r.Reason = StateCancelled, reason
 		return true
 	})
-	if err != nil {
-		return r, 0, err
+	if err == nil && ended {
+		err = fmt.Errorf("%w: run %s is %s", ErrRunEnded, id, r.State)
 	}
-	if ended {
-		return r, 0, fmt.Errorf("%w: run %s is %s", ErrRunEnded, id, r.State)
-	}
-	n, err := withdraw(ctx, c.js, c.cfg, id)
-	return r, n, err
+	return r, err
 }
 
 // withdraw removes the tasks of run id that wait in the queue.
