@@ -47,10 +47,36 @@ figcaption { font-size: 0.75em; overflow-wrap: anywhere; margin-top: 4px; }
 </html>
 `))
 
-// writeIndex writes outDir/index.html, a contact sheet showing each
-// entry's largest thumbnail with links to every size. Paths in the page are
-// relative to outDir, so the folder can be moved or served as it is.
+// writeIndex writes outDir/index.html, the contact sheet of renderIndex.
 func writeIndex(outDir string, entries []indexEntry) error {
+	buf, err := renderIndex(outDir, entries)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(outDir, 0o755); err != nil {
+		return fmt.Errorf("write index: %w", err)
+	}
+	path := filepath.Join(outDir, "index.html")
+	f, err := os.CreateTemp(outDir, ".index.html.tmp*")
+	if err != nil {
+		return fmt.Errorf("write index: %w", err)
+	}
+	defer os.Remove(f.Name())
+	if _, err := f.Write(buf); err != nil {
+		f.Close()
+		return fmt.Errorf("write index: %w", err)
+	}
+	f.Chmod(0o644)
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write index: %w", err)
+	}
+	return os.Rename(f.Name(), path)
+}
+
+// renderIndex returns a contact sheet showing each entry's largest
+// thumbnail with links to every size. Paths in the page are relative to
+// outDir, so the folder can be moved or served as it is.
+func renderIndex(outDir string, entries []indexEntry) ([]byte, error) {
 	type size struct {
 		Href  template.URL
 		Label string
@@ -84,24 +110,7 @@ func writeIndex(outDir string, entries []indexEntry) error {
 	}
 	var buf bytes.Buffer
 	if err := indexTmpl.Execute(&buf, page); err != nil {
-		return fmt.Errorf("write index: %w", err)
+		return nil, fmt.Errorf("write index: %w", err)
 	}
-	if err := os.MkdirAll(outDir, 0o755); err != nil {
-		return fmt.Errorf("write index: %w", err)
-	}
-	path := filepath.Join(outDir, "index.html")
-	f, err := os.CreateTemp(outDir, ".index.html.tmp*")
-	if err != nil {
-		return fmt.Errorf("write index: %w", err)
-	}
-	defer os.Remove(f.Name())
-	if _, err := f.Write(buf.Bytes()); err != nil {
-		f.Close()
-		return fmt.Errorf("write index: %w", err)
-	}
-	f.Chmod(0o644)
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("write index: %w", err)
-	}
-	return os.Rename(f.Name(), path)
+	return buf.Bytes(), nil
 }

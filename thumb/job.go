@@ -71,6 +71,13 @@ var Job = &engine.Def[Settings, Item, Done]{
 			cores:   make(chan struct{}, runtime.GOMAXPROCS(0)),
 		}
 		mk.stamps = s.stamps()
+		if inBucket(s.Store) {
+			bk, err := openBucket(s.Store)
+			if err != nil {
+				return nil, err
+			}
+			return mk.fromBucket(bk), nil
+		}
 		root, err := StoreRoot(s.Store)
 		if err != nil {
 			return nil, err

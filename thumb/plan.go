@@ -2,16 +2,20 @@ package thumb
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/fanout-dev/fanout/engine"
+	"github.com/fanout-dev/fanout/internal/s3store"
 )
 
 // DefaultTemplate names each thumbnail as fanout's Python notes did: the source's name
@@ -44,7 +48,8 @@ type Plan struct {
 	// Settings.Recursive is off.
 	SkippedFolders int
 
-	made []indexEntry
+	made   []indexEntry
+	bucket *s3store.Store // where the thumbnails are, for a plan of PrepareBucket
 }
 
 // Record notes that the thumbnails of it are on disk, made or up to date,
@@ -57,14 +62,28 @@ func (p *Plan) Record(it Item) {
 }
 
 // Finish ends the run: with Settings.Index it writes index.html in the
-// output folder, showing every recorded item in name order.
+// output folder, showing every recorded item in name order (in the
+// bucket, for a plan of PrepareBucket, within indexTimeout).
 func (p *Plan) Finish() error {
 	if !p.Settings.Index || len(p.made) == 0 {
 		return nil
 	}
 	slices.SortFunc(p.made, func(a, b indexEntry) int { return strings.Compare(a.Src, b.Src) })
-	return writeIndex(cmp.Or(p.Settings.OutDir, DefaultOutDir), p.made)
+	out := cmp.Or(p.Settings.OutDir, DefaultOutDir)
+	if p.bucket != nil {
+		page, err := renderIndex(path.Clean(out), p.made)
+		if err != nil {
+			return err
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), indexTimeout)
+		defer cancel()
+		return p.bucket.Put(ctx, path.Join(path.Clean(out), "index.html"), page, "text/html; charset=utf-8", nil)
+	}
+	return writeIndex(out, p.made)
 }
+
+// indexTimeout bounds the writing of a contact sheet into a bucket.
+const indexTimeout = time.Minute
 
 // Collision is an output path claimed by two sources.
 type Collision struct {
@@ -136,30 +155,7 @@ func Prepare(s Settings, paths []string) (*Plan, error) {
 			}
 		}
 	}
-	seen := map[string]bool{}    // sources, by absolute path
-	owner := map[string]string{} // output path → source
-	clashed := map[[2]string]bool{}
-	add := func(src, rel string, size int64) {
-		abs, _ := filepath.Abs(src)
-		if seen[abs] {
-			return
-		}
-		seen[abs] = true
-		it := Item{Src: src, Size: size}
-		for _, b := range boxes {
-			o := filepath.Join(out, rel, Name(tmpl, src, b, s.Format))
-			if prev, ok := owner[o]; ok {
-				if !clashed[[2]string{prev, src}] {
-					clashed[[2]string{prev, src}] = true
-					pl.Collisions = append(pl.Collisions, Collision{Out: o, SrcA: prev, SrcB: src})
-				}
-				continue
-			}
-			owner[o] = src
-			it.Outs = append(it.Outs, o)
-		}
-		pl.Items = append(pl.Items, it)
-	}
+	add := newAdder(pl, out, tmpl, boxes, func(src string) string { abs, _ := filepath.Abs(src); return abs })
 	for _, arg := range paths {
 		matches := []string{arg}
 		if _, err := os.Lstat(arg); err != nil && strings.ContainsAny(arg, "*?[") {
@@ -186,6 +182,38 @@ func Prepare(s Settings, paths []string) (*Plan, error) {
 	}
 	slices.SortStableFunc(pl.Items, func(a, b Item) int { return cmp.Compare(b.Size, a.Size) })
 	return pl, nil
+}
+
+// newAdder returns the function that adds one source to pl: src, found
+// in the folder rel (relative to the folder walked) and of size bytes,
+// gets an output in out/rel per box, named by tmpl, unless another source
+// claimed that name first (a Collision). A source whose key (its absolute
+// path, for files) was added before is left out.
+func newAdder(pl *Plan, out, tmpl string, boxes []Box, key func(src string) string) func(src, rel string, size int64) {
+	seen := map[string]bool{}    // sources, by key
+	owner := map[string]string{} // output path → source
+	clashed := map[[2]string]bool{}
+	return func(src, rel string, size int64) {
+		k := key(src)
+		if seen[k] {
+			return
+		}
+		seen[k] = true
+		it := Item{Src: src, Size: size}
+		for _, b := range boxes {
+			o := filepath.Join(out, rel, Name(tmpl, src, b, pl.Settings.Format))
+			if prev, ok := owner[o]; ok {
+				if !clashed[[2]string{prev, src}] {
+					clashed[[2]string{prev, src}] = true
+					pl.Collisions = append(pl.Collisions, Collision{Out: o, SrcA: prev, SrcB: src})
+				}
+				continue
+			}
+			owner[o] = src
+			it.Outs = append(it.Outs, o)
+		}
+		pl.Items = append(pl.Items, it)
+	}
 }
 
 // wanted says whether a file found in a folder is taken: its name matches

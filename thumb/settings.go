@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"slices"
 
+	"github.com/fanout-dev/fanout/internal/s3store"
 	"github.com/fanout-dev/fanout/internal/turbo"
 )
 
@@ -51,11 +52,17 @@ type Settings struct {
 	// means DefaultMemoryMiB; otherwise at least 64.
 	MemoryMiB int64 `json:"memory_mib,omitempty"`
 
-	// Store, when set, is a file:// URL naming a folder that every
-	// machine running the job sees at that path (a shared file system):
-	// Items then name their source and outputs relative to it, and the
-	// job touches nothing outside it. Empty: Items hold paths of the
-	// machine that runs the job.
+	// Store, when set, is where every machine running the job finds the
+	// sources and puts the thumbnails, and Items name them relative to
+	// it; the job touches nothing outside it. Empty: Items hold paths of
+	// the machine that runs the job.
+	//
+	// A file:///folder URL names a folder every machine sees at that path
+	// (a shared file system). An s3://bucket/prefix?endpoint=…&region=…
+	// URL names objects of an S3 bucket (see internal/s3store for the URL
+	// and the credentials); plan its Items with PrepareBucket. In a
+	// bucket a thumbnail is up to date when it was made with the same
+	// settings from the very bytes the source holds now (its ETag).
 	Store string `json:"store,omitempty"`
 
 	// OutDir is the folder Prepare names outputs in; empty means
@@ -108,7 +115,11 @@ func (s Settings) Validate() error {
 	if s.MemoryMiB != 0 && s.MemoryMiB < 64 {
 		errs = append(errs, fmt.Errorf("memory %d MiB: want at least 64", s.MemoryMiB))
 	}
-	if _, err := StoreRoot(s.Store); err != nil {
+	if inBucket(s.Store) {
+		if _, err := s3store.Parse(s.Store); err != nil {
+			errs = append(errs, err)
+		}
+	} else if _, err := StoreRoot(s.Store); err != nil {
 		errs = append(errs, err)
 	}
 	if err := CheckTemplate(s.Template); err != nil {

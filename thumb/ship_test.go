@@ -260,7 +260,7 @@ func TestStoreNames(t *testing.T) {
 			t.Errorf("%+v: %v, want refused", it, err)
 		}
 	}
-	for _, bad := range []string{"s3://bucket", "file://host/x", "file://relative", "/plain/path"} {
+	for _, bad := range []string{"s3://key:secret@bucket", "s3://bucket?acl=x", "file://host/x", "file://relative", "/plain/path"} {
 		if err := (Settings{Store: bad}).Validate(); err == nil {
 			t.Errorf("store %q accepted", bad)
 		}

@@ -62,7 +62,7 @@ func (o *thumbsOptions) AddFlags(f *pflag.FlagSet) {
 	f.StringVarP(&o.FilesFrom, "files-from", "f", "", "read more paths from FILE ('-' for stdin), one per line")
 	f.BoolVarP(&o.Null, "null", "0", false, "with --files-from: paths are separated by NUL bytes, as find -print0 writes them")
 	f.BoolVarP(&o.DryRun, "dry-run", "n", false, "print what would be made, decode and write nothing")
-	f.StringVar(&o.Store, "store", "", "with --nats: a `file:///folder` that every worker sees at that path (a shared file system) and that holds the sources and the output folder: only names travel, and workers touch nothing outside it")
+	f.StringVar(&o.Store, "store", "", "where the sources and the output folder are for every worker, so that only names travel: a `file:///folder` every worker sees at that path (a shared file system), or s3://bucket/prefix?endpoint=http://host:port&region=R (credentials from $AWS_ACCESS_KEY_ID and $AWS_SECRET_ACCESS_KEY on each machine), where PATHs and -o name objects under the prefix")
 	f.Int64Var(&o.MemoryMiB, "memory", 256, "aim to stay within this many MiB: large decodes wait for each other, and Go's garbage collector works to this soft limit less libjpeg-turbo's share (unless GOMEMLIMIT is set)")
 }
 
@@ -104,6 +104,13 @@ object store, a worker makes its thumbnails, and they come back to be
 written here, each atomically, exactly as a local run writes them. A
 source that changes meanwhile is reported and not written. thumbs ignores
 $FANOUT_NATS: only the flag sends a photo library through the broker.
+
+With --store the sources and thumbnails stay where every worker reaches
+them, and only their names travel: a shared folder (file:///mnt/photos),
+or an S3 bucket (s3://photos/2026?endpoint=http://10.0.0.5:9000), whose
+PATHs and -o are names under the prefix ("." for all of it). In a bucket
+each thumbnail is one whole object, and it is up to date when it was made
+with these settings from the bytes the source holds now (its ETag).
 
 ` + exitCodesHelp,
 		Example: `  fanout thumbs images/
@@ -160,13 +167,15 @@ func runThumbs(ctx context.Context, g *Globals, o thumbsOptions, args []string) 
 		OutDir: o.OutDir, Template: o.Template, Recursive: o.Recursive, Index: o.Index,
 		Include: o.Include, Exclude: o.Exclude, Store: o.Store,
 	}
-	root, err := thumb.StoreRoot(o.Store)
-	if err != nil {
-		return Usagef("usage: --store: %v", err)
+	root, err := "", error(nil)
+	if !thumb.InBucket(settings) {
+		if root, err = thumb.StoreRoot(o.Store); err != nil {
+			return Usagef("usage: --store: %v", err)
+		}
 	}
-	plan, err := thumb.Prepare(settings, args)
+	plan, err := prepareThumbs(ctx, settings, args)
 	if err != nil {
-		return Usagef("usage: %v", err)
+		return err
 	}
 	if len(plan.Collisions) > 0 {
 		for _, c := range plan.Collisions {
@@ -192,8 +201,10 @@ func runThumbs(ctx context.Context, g *Globals, o thumbsOptions, args []string) 
 	if o.DryRun {
 		return dryRun(g, plan)
 	}
-	if err := writable(settings.OutDir); err != nil {
-		return err
+	if !thumb.InBucket(settings) {
+		if err := writable(settings.OutDir); err != nil {
+			return err
+		}
 	}
 	cwd, err := os.Getwd()
 	if err != nil {
@@ -214,6 +225,8 @@ func runThumbs(ctx context.Context, g *Globals, o thumbsOptions, args []string) 
 			given[it.Src] = plan.Items[i].Src
 		}
 		name = func(it thumb.Item) string { return given[it.Src] }
+	} else if thumb.InBucket(settings) && client != nil {
+		// Items name objects already: the workers read and write them.
 	} else if client != nil {
 		// The workers cannot see this machine's files: each source goes
 		// up to the broker's object store, and its thumbnails come back.
@@ -299,6 +312,27 @@ func (s *thumbsShow) summary() {
 	if s.skipped > 0 && !s.g.Quiet {
 		s.g.Warnf("%d of them up to date, skipped (--force remakes them)", s.skipped)
 	}
+}
+
+// prepareThumbs plans the run: files and folders of this machine, or
+// names in the bucket of --store s3://….
+func prepareThumbs(ctx context.Context, s thumb.Settings, args []string) (*thumb.Plan, error) {
+	if !thumb.InBucket(s) {
+		plan, err := thumb.Prepare(s, args)
+		if err != nil {
+			return nil, Usagef("usage: %v", err)
+		}
+		return plan, nil
+	}
+	plan, err := thumb.PrepareBucket(ctx, s, args)
+	var se *engine.SettingsError
+	switch {
+	case errors.As(err, &se):
+		return nil, Usagef("usage: %v", err)
+	case err != nil:
+		return nil, fmt.Errorf("--store: %w", err)
+	}
+	return plan, nil
 }
 
 // storeItems returns items named relative to root, the folder of
