@@ -5,7 +5,7 @@ import "github.com/fanout-dev/fanout/internal/turbo"
 // Decoders says which image decoders, and which WebP encoder, this
 // process uses, for `fanout version`.
 func Decoders() string {
-	jpeg := "Go image/jpeg (full decode, then box reduction; no arithmetic-coded JPEGs)"
+	jpeg := "fanout's own, DCT-scaled (baseline and progressive, grey, YCbCr, RGB); CMYK and what it finds damaged: Go image/jpeg, full decode then box reduction; no arithmetic-coded JPEGs"
 	if ok, err := turbo.Available(); ok {
 		jpeg = "libjpeg-turbo via " + turbo.Library + " (DCT-scaled decode, arithmetic-coded JPEGs; CMYK and damaged files fall back to Go)"
 	} else {

@@ -168,19 +168,22 @@ func describe(err error) error {
 
 // shrinkDecode decodes the image into premultiplied RGBA no smaller than
 // twice the largest thumbnail where the input allows: JPEGs through
-// libjpeg-turbo's DCT scaling when present, everything else by a full
-// decode and a box reduction. It returns the image and the extent in it
+// libjpeg-turbo's DCT scaling when present, else through fanout's own
+// (jpegscale.go), PNGs a row at a time, everything else by a full decode
+// and a box reduction. It returns the image and the extent in it
 // that covers the whole source, which is fractional after scaling. An
 // arithmetic-coded JPEG is decoded by libjpeg-turbo or not at all.
 func shrinkDecode(data []byte, in source, big image.Point, pureGo bool, set *Set) (*image.RGBA, float64, float64, error) {
 	format, cfg := in.format, in.cfg
 	w, h := cfg.Width, cfg.Height
+	denom := 8 // the DCT scaling of a JPEG: as small as leaves twice the largest box
+	for denom > 1 && (w/(2*big.X) < denom || h/(2*big.Y) < denom) {
+		denom /= 2
+	}
+	turboTried := false
 	if format == "jpeg" && !pureGo && cfg.ColorModel != color.CMYKModel {
 		if ok, _ := turbo.Available(); ok {
-			denom := 8
-			for denom > 1 && (w/(2*big.X) < denom || h/(2*big.Y) < denom) {
-				denom /= 2
-			}
+			turboTried = true
 			img, err := turbo.Decode(data, denom)
 			if err == nil {
 				set.Decoder = "libjpeg-turbo"
@@ -198,6 +201,14 @@ func shrinkDecode(data []byte, in source, big image.Point, pureGo bool, set *Set
 			why = err.Error()
 		}
 		return nil, 0, 0, fmt.Errorf("decode jpeg: %w (Go's decoder reads only Huffman-coded ones; %s)", ErrArithmetic, why)
+	}
+	if format == "jpeg" && denom > 1 && !turboTried && cfg.ColorModel != color.CMYKModel {
+		// Go's own scaled decode; what it leaves (damaged files among
+		// them) image/jpeg decodes whole, and judges.
+		if img, err := decodeJPEGScaled(data, denom); err == nil {
+			set.Decoder = "go"
+			return img, float64(w) / float64(denom), float64(h) / float64(denom), nil
+		}
 	}
 	if img, ew, eh, ok, err := shrinkPNG(data, in, big, set); ok {
 		return img, ew, eh, err
