@@ -16,6 +16,10 @@ type huffTable struct {
 	maxCode [17]int32
 	valPtr  [17]int32
 	vals    [256]byte
+	// fastAC[b], for an AC table, decodes at once a code and the
+	// magnitude bits after it when both fit in the next lutBits bits b:
+	// value<<8 | run<<4 | bits used; 0 when they do not fit.
+	fastAC [1 << lutBits]int32
 }
 
 // build makes the table from the counts of codes of each length and the
@@ -47,6 +51,20 @@ func (t *huffTable) build(counts [16]int, syms []byte) error {
 			k++
 		}
 		code <<= 1
+	}
+	// Codes with their magnitudes, for AC tables (symbol run<<4 | size).
+	for peek := range t.fastAC {
+		e := t.lut[peek]
+		l, rs := int(e&0xff), int(e>>8)
+		size := rs & 15
+		if l == 0 || size == 0 || l+size > lutBits {
+			continue
+		}
+		v := int32(peek>>(lutBits-l-size)) & (1<<size - 1)
+		if v < 1<<(size-1) {
+			v += -1<<size + 1
+		}
+		t.fastAC[peek] = v<<8 | int32(rs>>4)<<4 | int32(l+size)
 	}
 	t.ok = true
 	return nil

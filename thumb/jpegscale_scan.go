@@ -133,6 +133,25 @@ func (d *jdec) baselineBlock(b *jbits, c *jcomp, bx, by int) bool {
 	blk[0] = c.pred * q[0]
 	at, nd := &d.huff[1][c.ac], &c.need
 	for z := 1; z < 64; {
+		if b.n < lutBits {
+			b.fill()
+		}
+		if f := at.fastAC[b.acc>>(64-lutBits)]; f != 0 {
+			// A short code and its magnitude in one look-up.
+			used := uint(f & 15)
+			b.acc <<= used
+			b.n -= used
+			z += int(f>>4) & 15
+			if z > 63 {
+				return false
+			}
+			if nd[z] {
+				n := zigzag[z]
+				blk[n] = (f >> 8) * q[n]
+			}
+			z++
+			continue
+		}
 		rs, ok := b.decode(at)
 		if !ok {
 			return false
