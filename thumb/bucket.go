@@ -1,7 +1,6 @@
 package thumb
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -77,18 +76,16 @@ func (mk *maker) fromBucket(bk *s3store.Store) engine.Func[Item, Done] {
 			return d, err
 		}
 		d.Format, d.Decoder, d.Warning = set.Format, set.Decoder, set.Warning
-		for i, t := range set.Thumbs {
-			var b bytes.Buffer
-			enc := mk.Encoder
-			enc.Stamp = mk.stamp(i)
-			if err := enc.Encode(&b, t, set.Gray, set.ICC); err != nil {
-				return d, fmt.Errorf("encode %s: %w", it.Outs[i], err)
-			}
-			meta := map[string]string{metaStamp: enc.Stamp, metaSource: got.ETag}
-			if err := bk.Put(ctx, it.Outs[i], b.Bytes(), mk.Format.mime(), meta); err != nil {
+		thumbs, ws, err := mk.encodeAll(ctx, set, it)
+		if err != nil {
+			return d, err
+		}
+		for i, b := range thumbs {
+			meta := map[string]string{metaStamp: mk.stamp(i), metaSource: got.ETag}
+			if err := bk.Put(ctx, it.Outs[i], b, mk.Format.mime(), meta); err != nil {
 				return d, err
 			}
-			d.Thumbs = append(d.Thumbs, Written{Path: it.Outs[i], Width: t.Rect.Dx(), Height: t.Rect.Dy()})
+			d.Thumbs = append(d.Thumbs, ws[i])
 		}
 		return d, nil
 	}

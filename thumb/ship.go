@@ -198,20 +198,29 @@ func (mk *maker) shipped(ctx context.Context, it Item) (Done, error) {
 		return d, err
 	}
 	d.Format, d.Decoder, d.Warning = set.Format, set.Decoder, set.Warning
+	d.Data, d.Thumbs, err = mk.encodeAll(ctx, set, it)
+	return d, err
+}
+
+// encodeAll encodes the thumbnails of set, each stamped, for the outputs
+// of it, in memory.
+func (mk *maker) encodeAll(ctx context.Context, set *Set, it Item) ([][]byte, []Written, error) {
+	var data [][]byte
+	var ws []Written
 	for i, t := range set.Thumbs {
 		if err := ctx.Err(); err != nil {
-			return d, err
+			return nil, nil, err
 		}
 		var b bytes.Buffer
 		enc := mk.Encoder
 		enc.Stamp = mk.stamp(i)
 		if err := enc.Encode(&b, t, set.Gray, set.ICC); err != nil {
-			return d, fmt.Errorf("encode %s: %w", it.Outs[i], err)
+			return nil, nil, fmt.Errorf("encode %s: %w", it.Outs[i], err)
 		}
-		d.Data = append(d.Data, b.Bytes())
-		d.Thumbs = append(d.Thumbs, Written{Path: it.Outs[i], Width: t.Rect.Dx(), Height: t.Rect.Dy()})
+		data = append(data, b.Bytes())
+		ws = append(ws, Written{Path: it.Outs[i], Width: t.Rect.Dx(), Height: t.Rect.Dy()})
 	}
-	return d, nil
+	return data, ws, nil
 }
 
 // ctxReader is a reader that stops when its context ends.
