@@ -175,8 +175,12 @@ func (s *Store) wrap(name string, err error) error {
 	if err == nil {
 		return nil
 	}
-	if r := minio.ToErrorResponse(err); r.Code == minio.NoSuchKey || r.StatusCode == http.StatusNotFound && r.Code != minio.NoSuchBucket {
+	r := minio.ToErrorResponse(err)
+	switch {
+	case r.Code == minio.NoSuchKey || r.StatusCode == http.StatusNotFound && r.Code != minio.NoSuchBucket:
 		return fmt.Errorf("%s: %w", s.URL(name), ErrNotFound)
+	case r.StatusCode == http.StatusForbidden || r.Code == "InvalidAccessKeyId" || r.Code == "SignatureDoesNotMatch":
+		return fmt.Errorf("%s: %w (this process's credentials: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or ~/.aws/credentials)", s.URL(name), err)
 	}
 	return fmt.Errorf("%s: %w", s.URL(name), err)
 }
