@@ -62,7 +62,7 @@ func (o *thumbsOptions) AddFlags(f *pflag.FlagSet) {
 	f.StringVarP(&o.FilesFrom, "files-from", "f", "", "read more paths from FILE ('-' for stdin), one per line")
 	f.BoolVarP(&o.Null, "null", "0", false, "with --files-from: paths are separated by NUL bytes, as find -print0 writes them")
 	f.BoolVarP(&o.DryRun, "dry-run", "n", false, "print what would be made, decode and write nothing")
-	f.StringVar(&o.Store, "store", "", "where the sources and the output folder are for every worker, so that only names travel: a `file:///folder` every worker sees at that path (a shared file system), or s3://bucket/prefix?endpoint=http://host:port&region=R (credentials from $AWS_ACCESS_KEY_ID and $AWS_SECRET_ACCESS_KEY on each machine), where PATHs and -o name objects under the prefix")
+	f.StringVar(&o.Store, "store", "", "`URL` where the sources and the output folder are for every worker, so that only names travel: a file:///folder every worker sees at that path (a shared file system), or s3://bucket/prefix?endpoint=http://host:port&region=R (credentials from $AWS_ACCESS_KEY_ID and $AWS_SECRET_ACCESS_KEY on each machine), where PATHs and -o name objects under the prefix")
 	f.Int64Var(&o.MemoryMiB, "memory", 256, "aim to stay within this many MiB: large decodes wait for each other, and Go's garbage collector works to this soft limit less libjpeg-turbo's share (unless GOMEMLIMIT is set)")
 }
 
