@@ -4,6 +4,8 @@ package prime
 
 import (
 	"context"
+	"math"
+	"math/bits"
 	"runtime"
 	"slices"
 	"sync"
@@ -52,8 +54,18 @@ var (
 )
 
 // baseFor returns sieving primes good for numbers up to limit, reusing the
-// last one built when it reaches far enough.
+// last one built when it reaches far enough. It builds for a square root
+// rounded up by at most an eighth, so that the spans of one job, whose
+// limits differ by a little, share one base instead of each building its
+// own (far out, a bitmap of the primes up to 10^9).
 func baseFor(limit uint64) *base {
+	r := isqrt(limit)
+	if s := bits.Len64(r); s > 4 {
+		g := uint64(1) << (s - 4) // at most r/8
+		r = (r + g - 1) &^ (g - 1)
+	}
+	r = min(r, math.MaxUint32)
+	limit = r*r + 2*r // (r+1)² - 1, the last number with square root r
 	baseMu.Lock()
 	defer baseMu.Unlock()
 	if baseCache != nil && baseCache.limit >= limit {
@@ -95,14 +107,16 @@ func newBase(limit uint64) *base {
 
 // sievingPrimes returns the primes in [from, to], grouped by residue.
 func sievingPrimes(from, to uint64) primeGroups {
-	var g primeGroups
-	all := SmallPrimes(to)
-	for k, w := range wheel {
-		for _, p := range all {
-			if p >= from && p%30 == w {
-				g.ps = append(g.ps, p)
-			}
+	var groups [8][]uint64
+	for _, p := range SmallPrimes(to) {
+		if p >= from {
+			g := wheelBit[p%30]
+			groups[g] = append(groups[g], p)
 		}
+	}
+	var g primeGroups
+	for k := range groups {
+		g.ps = append(g.ps, groups[k]...)
 		g.ends[k] = len(g.ps)
 	}
 	return g
