@@ -178,8 +178,9 @@ var laneSteps = func() (t [8]laneStep) {
 // multiple is a chain of some 40 cycles from a division. It goes through
 // the primes a bitmap word (up to 64) at a time: first it finds each
 // one's first multiple with no branch that depends on the prime, so that
-// the chains of the word's primes overlap; then it queues those that hit
-// the span, where the branches mispredict but no long chain is lost.
+// the chains of the word's primes overlap, and keeps those that hit the
+// span; then it queues those, where the branches (how many multiples)
+// mispredict but no long chain is lost.
 func (b *base) fillBuckets(ctx context.Context, bs *spanBuckets, first, n uint64) error {
 	lo := first * 30
 	end := first + n // absolute byte past the span
@@ -231,16 +232,16 @@ func (b *base) fillBuckets(ctx context.Context, bs *spanBuckets, first, n uint64
 			qm := q % 30
 			j, k := q/30+uint64(laneCarry[qm]), uint64(laneFrom[qm]&7)
 			pos := p*j + i*wheel[k] + uint64(planTable[wheel[r]].off[k])
-			hits[nh&63] = struct{ rel, akr uint64 }{pos - first, i<<6 | uint64(r)<<3 | k}
-			nh++
+			// Keep the prime when its multiple is in the span and it is
+			// in [largeLo, stop], with no branch: those are at random
+			// (all values are below 2^63, so the top bit of a-b is a < b).
+			rel := pos - first
+			keep := ((rel - n) >> 63) & ((p - stop - 1) >> 63) & ((b.largeLo - 1 - p) >> 63)
+			hits[nh&63] = struct{ rel, akr uint64 }{rel, i<<6 | uint64(r)<<3 | k}
+			nh += int(keep)
 		}
 		for _, h := range hits[:nh] {
 			i, r, k := h.akr>>6, h.akr>>3&7, h.akr&7
-			if p := 30*i + wheel[r]; p > stop {
-				return nil
-			} else if p < b.largeLo || h.rel >= n {
-				continue
-			}
 			rel := h.rel
 			if i < loneA {
 				bs.primes.push(rel>>blockShift, rel&blockMask|k<<entryLane|r<<entryRes|i<<entryA)
