@@ -2,6 +2,7 @@ package prime
 
 import (
 	"context"
+	"encoding/binary"
 	"math"
 	"math/bits"
 	"sync"
@@ -171,6 +172,15 @@ var laneSteps = func() (t [8]laneStep) {
 
 // fillBuckets puts every large prime with a multiple in the n bytes from
 // absolute byte first on into the bucket of the block of its first one.
+//
+// Far out this is most of the work (the primes up to 10^9 for a span near
+// 10^18, most with no multiple or one in the span), and a prime's first
+// multiple is a chain of some 40 cycles from a division. It goes through
+// the primes a bitmap word (up to 64) at a time: first it finds each
+// one's first multiple with no branch that depends on the prime, so that
+// the chains of the word's primes overlap, and keeps those that hit the
+// span; then it queues those, where the branches (how many multiples)
+// mispredict but no long chain is lost.
 func (b *base) fillBuckets(ctx context.Context, bs *spanBuckets, first, n uint64) error {
 	lo := first * 30
 	end := first + n // absolute byte past the span
@@ -184,19 +194,25 @@ func (b *base) fillBuckets(ctx context.Context, bs *spanBuckets, first, n uint64
 	loneA := n / 4
 	large := b.large
 	flo := float64(lo)
-	for i := b.largeLo / 30; i < uint64(len(large)); i++ {
-		if i&0xffff == 0 && ctx.Err() != nil {
+	var hits [64]struct{ rel, akr uint64 } // a<<6 | r<<3 | k
+	lastByte := min(stop/30, uint64(len(large)-1))
+	for w := b.largeLo / 30 &^ 7; w <= lastByte; w += 8 {
+		if w&0xffff == 0 && ctx.Err() != nil {
 			return ctx.Err()
 		}
-		for free := ^large[i]; free != 0; free &= free - 1 {
-			r := bits.TrailingZeros8(free)
+		var free uint64
+		if w+8 <= uint64(len(large)) {
+			free = ^binary.LittleEndian.Uint64(large[w:])
+		} else {
+			for t, c := range large[w:] {
+				free |= uint64(^c) << (8 * t)
+			}
+		}
+		nh := 0
+		for ; free != 0; free &= free - 1 {
+			t := bits.TrailingZeros64(free)
+			i, r := w+uint64(t>>3), t&7
 			p := 30*i + wheel[r]
-			if p > stop {
-				return nil
-			}
-			if p < b.largeLo {
-				continue
-			}
 			// The first multiple p·q >= max(lo, p²) with q prime to 30.
 			// lo/p by a float division, which pipelines where an
 			// integer one does not, then corrected by one step either
@@ -216,12 +232,19 @@ func (b *base) fillBuckets(ctx context.Context, bs *spanBuckets, first, n uint64
 			qm := q % 30
 			j, k := q/30+uint64(laneCarry[qm]), uint64(laneFrom[qm]&7)
 			pos := p*j + i*wheel[k] + uint64(planTable[wheel[r]].off[k])
-			if pos >= end {
-				continue
-			}
+			// Keep the prime when its multiple is in the span and it is
+			// in [largeLo, stop], with no branch: those are at random
+			// (all values are below 2^63, so the top bit of a-b is a < b).
 			rel := pos - first
+			keep := ((rel - n) >> 63) & ((p - stop - 1) >> 63) & ((b.largeLo - 1 - p) >> 63)
+			hits[nh&63] = struct{ rel, akr uint64 }{rel, i<<6 | uint64(r)<<3 | k}
+			nh += int(keep)
+		}
+		for _, h := range hits[:nh] {
+			i, r, k := h.akr>>6, h.akr>>3&7, h.akr&7
+			rel := h.rel
 			if i < loneA {
-				bs.primes.push(rel>>blockShift, rel&blockMask|k<<entryLane|uint64(r)<<entryRes|i<<entryA)
+				bs.primes.push(rel>>blockShift, rel&blockMask|k<<entryLane|r<<entryRes|i<<entryA)
 				continue
 			}
 			// Few multiples in the span: queue them all as marks.
