@@ -8,11 +8,14 @@ import (
 	"image/color"
 	"image/jpeg"
 	"image/png"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -116,6 +119,15 @@ type thumbsFault struct {
 
 var thumbsFaults = []thumbsFault{
 	{name: "worker kill -9", workers: 3, inject: func(t *testing.T, c *faultCluster) { c.workers[0].kill9() }},
+	// The stopped worker holds tasks, some with their uploads read: past
+	// AckWait they go to the other worker, which deletes each upload once
+	// its result is in; woken, the first finishes its copies and sends
+	// results the submitter has had already.
+	{name: "worker SIGSTOP past AckWait, then SIGCONT", workers: 2, inject: func(t *testing.T, c *faultCluster) {
+		c.workers[0].signal(syscall.SIGSTOP)
+		time.Sleep(12 * time.Second)
+		c.workers[0].signal(syscall.SIGCONT)
+	}},
 	{name: "broker kill -9 and restart with its store", workers: 2, inject: func(t *testing.T, c *faultCluster) {
 		c.broker.kill9()
 		time.Sleep(time.Second)
@@ -142,18 +154,26 @@ func TestFaultsThumbs(t *testing.T) {
 				c := newFaultCluster(t, 1, fc.workers)
 				out := filepath.Join(t.TempDir(), "out")
 				cmd, stdout, stderr := thumbsRun(t, c.url(), photos, out)
+				rewritten := watchWrites(t, out)
 				waitLines(t, stdout, len(want)/3/4, 60*time.Second) // a quarter of the photos are done
 				fc.inject(t, c)
+				injected := time.Now()
 				if code := finish(t, cmd, limit, stderr); code != 0 {
 					t.Fatalf("run %d: exit %d, stderr %q", run+1, code, tail(stderr.String()))
 				}
 				if lines := strings.Count(stdout.String(), "\n"); lines != len(want)/3 {
 					t.Errorf("run %d: %d lines, want one per photo (%d)", run+1, lines, len(want)/3)
 				}
+				if twice := repeated(stdout.String()); len(twice) > 0 {
+					t.Errorf("run %d: reported more than once: %q", run+1, twice)
+				}
+				if again := rewritten(); len(again) > 0 {
+					t.Errorf("run %d: written more than once: %q", run+1, again)
+				}
 				got := tree(t, out)
 				noTemporaries(t, got)
 				sameTree(t, got, want)
-				t.Logf("run %d: %d thumbnails identical to the local run's", run+1, len(got))
+				t.Logf("run %d: %d thumbnails identical to the local run's, each written once; the run ended %v after the fault", run+1, len(got), time.Since(injected).Round(100*time.Millisecond))
 			}
 		})
 	}
@@ -222,4 +242,80 @@ func runID(t *testing.T, stderr string) string {
 	}
 	t.Fatalf("no run id in %q", stderr)
 	return ""
+}
+
+// repeated returns the lines of out that are there more than once.
+func repeated(out string) []string {
+	seen := map[string]int{}
+	var twice []string
+	for _, line := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
+		if seen[line]++; seen[line] == 2 {
+			twice = append(twice, line)
+		}
+	}
+	return twice
+}
+
+// watchWrites looks at the files under dir every few milliseconds, until
+// the function it returns is called, which names those that were
+// replaced once there (another inode or modification time): a thumbnail
+// written twice, by a late duplicate result say, even with the same bytes.
+// Temporary files are not looked at.
+func watchWrites(t *testing.T, dir string) func() []string {
+	t.Helper()
+	type version struct {
+		ino  uint64
+		when time.Time
+	}
+	first := map[string]version{}
+	replaced := map[string]bool{}
+	look := func() {
+		filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || strings.Contains(d.Name(), ".tmp") {
+				return nil
+			}
+			st, err := os.Stat(p)
+			if err != nil {
+				return nil // renamed away between the listing and now
+			}
+			sys, ok := st.Sys().(*syscall.Stat_t)
+			if !ok {
+				return nil
+			}
+			v := version{ino: sys.Ino, when: st.ModTime()}
+			if was, ok := first[p]; !ok {
+				first[p] = v
+			} else if was != v {
+				replaced[p] = true
+			}
+			return nil
+		})
+	}
+	quit, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			look()
+			select {
+			case <-quit:
+				return
+			case <-time.After(5 * time.Millisecond):
+			}
+		}
+	}()
+	var once sync.Once
+	var names []string
+	stop := func() []string {
+		once.Do(func() {
+			close(quit)
+			<-done
+			look() // the last word
+			for p := range replaced {
+				names = append(names, p)
+			}
+		})
+		return names
+	}
+	t.Cleanup(func() { stop() })
+	return stop
 }
