@@ -18,6 +18,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 )
 
 // The thumbs cases of the fault-injection suite: photos made through a
@@ -114,21 +117,30 @@ func finish(t *testing.T, cmd *exec.Cmd, limit time.Duration, stderr *syncBuffer
 type thumbsFault struct {
 	name    string
 	workers int
-	inject  func(t *testing.T, c *faultCluster)
+	// inject makes the fault; sub is the submitter.
+	inject func(t *testing.T, c *faultCluster, sub *os.Process)
 }
 
 var thumbsFaults = []thumbsFault{
-	{name: "worker kill -9", workers: 3, inject: func(t *testing.T, c *faultCluster) { c.workers[0].kill9() }},
-	// The stopped worker holds tasks, some with their uploads read: past
-	// AckWait they go to the other worker, which deletes each upload once
-	// its result is in; woken, the first finishes its copies and sends
-	// results the submitter has had already.
-	{name: "worker SIGSTOP past AckWait, then SIGCONT", workers: 2, inject: func(t *testing.T, c *faultCluster) {
+	{name: "worker kill -9", workers: 3, inject: func(t *testing.T, c *faultCluster, _ *os.Process) { c.workers[0].kill9() }},
+	// The stopped worker holds a task, its upload maybe read: past
+	// AckWait the task goes to the other worker, which deletes the upload
+	// once its result is in. The first is woken as soon as the broker has
+	// handed its task out again; it finishes its copy and sends a result
+	// the submitter has had already, or is about to have. The submitter is
+	// stopped meanwhile, so that it is still running when both results are
+	// there, however soon the other worker would have finished the run.
+	{name: "worker SIGSTOP past AckWait, then SIGCONT", workers: 2, inject: func(t *testing.T, c *faultCluster, sub *os.Process) {
 		c.workers[0].signal(syscall.SIGSTOP)
-		time.Sleep(12 * time.Second)
+		stopped := time.Now()
+		seen := waitRedelivered(t, c, 12*time.Second) // AckWait and a little
+		sub.Signal(syscall.SIGSTOP)
 		c.workers[0].signal(syscall.SIGCONT)
+		time.Sleep(2 * time.Second) // for the woken worker's result
+		sub.Signal(syscall.SIGCONT)
+		t.Logf("worker woken %v after its stop (its task handed out again: %v)", time.Since(stopped).Round(100*time.Millisecond)-2*time.Second, seen)
 	}},
-	{name: "broker kill -9 and restart with its store", workers: 2, inject: func(t *testing.T, c *faultCluster) {
+	{name: "broker kill -9 and restart with its store", workers: 2, inject: func(t *testing.T, c *faultCluster, _ *os.Process) {
 		c.broker.kill9()
 		time.Sleep(time.Second)
 		c.startBroker()
@@ -156,7 +168,7 @@ func TestFaultsThumbs(t *testing.T) {
 				cmd, stdout, stderr := thumbsRun(t, c.url(), photos, out)
 				rewritten := watchWrites(t, out)
 				waitLines(t, stdout, len(want)/3/4, 60*time.Second) // a quarter of the photos are done
-				fc.inject(t, c)
+				fc.inject(t, c, cmd.Process)
 				injected := time.Now()
 				if code := finish(t, cmd, limit, stderr); code != 0 {
 					t.Fatalf("run %d: exit %d, stderr %q", run+1, code, tail(stderr.String()))
@@ -318,4 +330,32 @@ func watchWrites(t *testing.T, dir string) func() []string {
 	}
 	t.Cleanup(func() { stop() })
 	return stop
+}
+
+// waitRedelivered reports whether the broker handed a task out again (to
+// a worker other than the one that stopped) within limit; it looks often,
+// since the other worker may take and finish it in a moment.
+func waitRedelivered(t *testing.T, c *faultCluster, limit time.Duration) bool {
+	t.Helper()
+	nc, err := nats.Connect(c.url())
+	if err != nil {
+		t.Error(err)
+		return false
+	}
+	defer nc.Close()
+	js, _ := jetstream.New(nc)
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
+	defer cancel()
+	cons, err := js.Consumer(ctx, "FANOUT", "workers")
+	for err != nil && ctx.Err() == nil {
+		time.Sleep(10 * time.Millisecond)
+		cons, err = js.Consumer(ctx, "FANOUT", "workers")
+	}
+	for ctx.Err() == nil {
+		if info, err := cons.Info(ctx); err == nil && info.NumRedelivered > 0 {
+			return true
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	return false
 }
