@@ -70,6 +70,7 @@ var Job = &engine.Def[Settings, Item, Done]{
 			memory:  s.memory(),
 			cores:   make(chan struct{}, runtime.GOMAXPROCS(0)),
 		}
+		mk.fetching = make(chan struct{}, cap(mk.cores))
 		mk.stamps = s.stamps()
 		if inBucket(s.Store) {
 			bk, err := openBucket(s.Store)
@@ -118,6 +119,9 @@ type maker struct {
 	// (uploads, or names in a Settings.Store): its -j may be more than
 	// its cores, and each item would hold its source whole.
 	cores chan struct{}
+	// fetching holds one place per core for the uploads being fetched,
+	// or fetched and waiting for a core (see shipped).
+	fetching chan struct{}
 }
 
 // inStore turns the names of it, relative to the store's root, into

@@ -266,3 +266,31 @@ func TestStoreNames(t *testing.T) {
 		}
 	}
 }
+
+// A worker fetches an upload into a temporary file of its own, which is
+// gone once the thumbnails are made; without a place for one it reads the
+// upload as it comes; an upload of the wrong size fails either way.
+func TestShippedFetch(t *testing.T) {
+	data := readFile(t, filepath.Join(samples, "ladybird.jpg"))
+	files := &memFiles{files: map[string][]byte{"1": data}}
+	ctx := engine.WithFiles(context.Background(), files)
+	run := newRun(t, Settings{Sizes: []Box{{32, 32}}})
+	item := func(size int) Item {
+		return Item{Src: "ladybird.jpg", Outs: []string{"x.png"}, Object: "1", Size: int64(size)}
+	}
+	for _, tmp := range []string{t.TempDir(), filepath.Join(t.TempDir(), "none")} {
+		t.Setenv("TMPDIR", tmp)
+		d, err := run(ctx, item(len(data)))
+		if err != nil || len(d.Data) != 1 {
+			t.Fatalf("TMPDIR %s: %+v, %v", tmp, d, err)
+		}
+		if left, _ := os.ReadDir(tmp); len(left) > 0 {
+			t.Errorf("TMPDIR %s: %d files left", tmp, len(left))
+		}
+		for _, size := range []int{len(data) - 1, len(data) + 1} {
+			if _, err := run(ctx, item(size)); err == nil || !strings.Contains(err.Error(), "the upload has") {
+				t.Errorf("TMPDIR %s: an upload of %d bytes taken for %d: %v", tmp, len(data), size, err)
+			}
+		}
+	}
+}

@@ -63,7 +63,7 @@ func TestFaultsThumbsBucket(t *testing.T) {
 					t.Fatal(err)
 				}
 				waitLines(t, &stdout, len(want)/3/4, 60*time.Second) // a quarter of the photos are done
-				fc.inject(t, c)
+				fc.inject(t, c, cmd.Process)
 				if code := finish(t, cmd, limit, &stderr); code != 0 {
 					t.Fatalf("run %d: exit %d, stderr %q", run+1, code, tail(stderr.String()))
 				}

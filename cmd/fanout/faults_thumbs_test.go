@@ -8,13 +8,19 @@ import (
 	"image/color"
 	"image/jpeg"
 	"image/png"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
 	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 )
 
 // The thumbs cases of the fault-injection suite: photos made through a
@@ -111,12 +117,30 @@ func finish(t *testing.T, cmd *exec.Cmd, limit time.Duration, stderr *syncBuffer
 type thumbsFault struct {
 	name    string
 	workers int
-	inject  func(t *testing.T, c *faultCluster)
+	// inject makes the fault; sub is the submitter.
+	inject func(t *testing.T, c *faultCluster, sub *os.Process)
 }
 
 var thumbsFaults = []thumbsFault{
-	{name: "worker kill -9", workers: 3, inject: func(t *testing.T, c *faultCluster) { c.workers[0].kill9() }},
-	{name: "broker kill -9 and restart with its store", workers: 2, inject: func(t *testing.T, c *faultCluster) {
+	{name: "worker kill -9", workers: 3, inject: func(t *testing.T, c *faultCluster, _ *os.Process) { c.workers[0].kill9() }},
+	// The stopped worker holds a task, its upload maybe read: past
+	// AckWait the task goes to the other worker, which deletes the upload
+	// once its result is in. The first is woken as soon as the broker has
+	// handed its task out again; it finishes its copy and sends a result
+	// the submitter has had already, or is about to have. The submitter is
+	// stopped meanwhile, so that it is still running when both results are
+	// there, however soon the other worker would have finished the run.
+	{name: "worker SIGSTOP past AckWait, then SIGCONT", workers: 2, inject: func(t *testing.T, c *faultCluster, sub *os.Process) {
+		c.workers[0].signal(syscall.SIGSTOP)
+		stopped := time.Now()
+		seen := waitRedelivered(t, c, 12*time.Second) // AckWait and a little
+		sub.Signal(syscall.SIGSTOP)
+		c.workers[0].signal(syscall.SIGCONT)
+		time.Sleep(2 * time.Second) // for the woken worker's result
+		sub.Signal(syscall.SIGCONT)
+		t.Logf("worker woken %v after its stop (its task handed out again: %v)", time.Since(stopped).Round(100*time.Millisecond)-2*time.Second, seen)
+	}},
+	{name: "broker kill -9 and restart with its store", workers: 2, inject: func(t *testing.T, c *faultCluster, _ *os.Process) {
 		c.broker.kill9()
 		time.Sleep(time.Second)
 		c.startBroker()
@@ -142,18 +166,26 @@ func TestFaultsThumbs(t *testing.T) {
 				c := newFaultCluster(t, 1, fc.workers)
 				out := filepath.Join(t.TempDir(), "out")
 				cmd, stdout, stderr := thumbsRun(t, c.url(), photos, out)
+				rewritten := watchWrites(t, out)
 				waitLines(t, stdout, len(want)/3/4, 60*time.Second) // a quarter of the photos are done
-				fc.inject(t, c)
+				fc.inject(t, c, cmd.Process)
+				injected := time.Now()
 				if code := finish(t, cmd, limit, stderr); code != 0 {
 					t.Fatalf("run %d: exit %d, stderr %q", run+1, code, tail(stderr.String()))
 				}
 				if lines := strings.Count(stdout.String(), "\n"); lines != len(want)/3 {
 					t.Errorf("run %d: %d lines, want one per photo (%d)", run+1, lines, len(want)/3)
 				}
+				if twice := repeated(stdout.String()); len(twice) > 0 {
+					t.Errorf("run %d: reported more than once: %q", run+1, twice)
+				}
+				if again := rewritten(); len(again) > 0 {
+					t.Errorf("run %d: written more than once: %q", run+1, again)
+				}
 				got := tree(t, out)
 				noTemporaries(t, got)
 				sameTree(t, got, want)
-				t.Logf("run %d: %d thumbnails identical to the local run's", run+1, len(got))
+				t.Logf("run %d: %d thumbnails identical to the local run's, each written once; the run ended %v after the fault", run+1, len(got), time.Since(injected).Round(100*time.Millisecond))
 			}
 		})
 	}
@@ -222,4 +254,108 @@ func runID(t *testing.T, stderr string) string {
 	}
 	t.Fatalf("no run id in %q", stderr)
 	return ""
+}
+
+// repeated returns the lines of out that are there more than once.
+func repeated(out string) []string {
+	seen := map[string]int{}
+	var twice []string
+	for _, line := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
+		if seen[line]++; seen[line] == 2 {
+			twice = append(twice, line)
+		}
+	}
+	return twice
+}
+
+// watchWrites looks at the files under dir every few milliseconds, until
+// the function it returns is called, which names those that were
+// replaced once there (another inode or modification time): a thumbnail
+// written twice, by a late duplicate result say, even with the same bytes.
+// Temporary files are not looked at.
+func watchWrites(t *testing.T, dir string) func() []string {
+	t.Helper()
+	type version struct {
+		ino  uint64
+		when time.Time
+	}
+	first := map[string]version{}
+	replaced := map[string]bool{}
+	look := func() {
+		filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || strings.Contains(d.Name(), ".tmp") {
+				return nil
+			}
+			st, err := os.Stat(p)
+			if err != nil {
+				return nil // renamed away between the listing and now
+			}
+			sys, ok := st.Sys().(*syscall.Stat_t)
+			if !ok {
+				return nil
+			}
+			v := version{ino: sys.Ino, when: st.ModTime()}
+			if was, ok := first[p]; !ok {
+				first[p] = v
+			} else if was != v {
+				replaced[p] = true
+			}
+			return nil
+		})
+	}
+	quit, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			look()
+			select {
+			case <-quit:
+				return
+			case <-time.After(5 * time.Millisecond):
+			}
+		}
+	}()
+	var once sync.Once
+	var names []string
+	stop := func() []string {
+		once.Do(func() {
+			close(quit)
+			<-done
+			look() // the last word
+			for p := range replaced {
+				names = append(names, p)
+			}
+		})
+		return names
+	}
+	t.Cleanup(func() { stop() })
+	return stop
+}
+
+// waitRedelivered reports whether the broker handed a task out again (to
+// a worker other than the one that stopped) within limit; it looks often,
+// since the other worker may take and finish it in a moment.
+func waitRedelivered(t *testing.T, c *faultCluster, limit time.Duration) bool {
+	t.Helper()
+	nc, err := nats.Connect(c.url())
+	if err != nil {
+		t.Error(err)
+		return false
+	}
+	defer nc.Close()
+	js, _ := jetstream.New(nc)
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
+	defer cancel()
+	cons, err := js.Consumer(ctx, "FANOUT", "workers")
+	for err != nil && ctx.Err() == nil {
+		time.Sleep(10 * time.Millisecond)
+		cons, err = js.Consumer(ctx, "FANOUT", "workers")
+	}
+	for ctx.Err() == nil {
+		if info, err := cons.Info(ctx); err == nil && info.NumRedelivered > 0 {
+			return true
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	return false
 }

@@ -264,6 +264,9 @@ at a cost in throughput).`,
 				g.Warnf("fanout broker: listening on %s, store %s", s.URL(), store)
 			}
 			defer s.Shutdown()
+			if os.Getenv("GOMEMLIMIT") == "" {
+				defer followLiveHeap(brokerMemoryFloor)()
+			}
 			// The broker owns the streams: their retention is its own.
 			// On a cluster this waits for the others to join.
 			setupCtx, stopSetup := context.WithCancel(ctx)

@@ -35,6 +35,7 @@ func load() error {
 		purego.RegisterLibFunc(&lib.decompress, h, "tjDecompress2")
 		purego.RegisterLibFunc(&lib.errorStr, h, "tjGetErrorStr2")
 		purego.RegisterLibFunc(&lib.errorCode, h, "tjGetErrorCode")
+		mapLargeBlocks()
 	})
 	return lib.err
 }
