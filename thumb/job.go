@@ -277,23 +277,30 @@ func writeAtomic(path string, fill func(io.Writer) error) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("create output folder: %w", err)
 	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+	f, err := createTemp(path)
 	if err != nil {
 		return fmt.Errorf("create temporary file: %w", err)
 	}
-	defer os.Remove(f.Name()) // no-op once renamed
+	defer f.Close()
+	renamed := false
+	defer func() {
+		if !renamed { // after the rename the name may be another writer's
+			os.Remove(f.Name())
+		}
+	}()
 	if err := fill(f); err != nil {
-		f.Close()
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	if err := f.Chmod(0o644); err != nil {
-		f.Close()
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
+	// Renamed while still open, so that its lock (see createTemp) holds
+	// until the file is in place.
 	if err := os.Rename(f.Name(), path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	renamed = true
+	if err := f.Close(); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
