@@ -213,21 +213,79 @@ func (c *faultCluster) startBroker() {
 // stderr, its exit status and how long it took. It gives up after limit.
 func (c *faultCluster) submit(input string, limit time.Duration) (string, string, int, time.Duration) {
 	c.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), limit)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, "primes", "-q", "--nats", c.url(), "-f", input)
-	var out, errb bytes.Buffer
+	cmd := exec.Command(bin, "primes", "-q", "--nats", c.url(), "-f", input)
+	var out, errb syncBuffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	start := time.Now()
-	err := cmd.Run()
-	took := time.Since(start)
-	if ctx.Err() != nil {
+	if err := cmd.Start(); err != nil {
+		c.t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	var err error
+	select {
+	case err = <-done:
+	case <-time.After(limit):
+		c.dumpState() // while the submitter still hangs: for whoever reads the log
+		cmd.Process.Kill()
+		<-done
 		c.t.Fatalf("the submitter still ran after %v (a hang); stderr %q", limit, tail(errb.String()))
 	}
+	took := time.Since(start)
 	if _, ok := err.(*exec.ExitError); err != nil && !ok {
 		c.t.Fatal(err)
 	}
 	return out.String(), errb.String(), cmd.ProcessState.ExitCode(), took
+}
+
+// dumpState logs what the brokers still up say of the streams and the
+// work-queue consumer, and each process's last lines: what a hang needs
+// to be understood.
+func (c *faultCluster) dumpState() {
+	for i, addr := range c.addrs {
+		if b := c.brokers[i]; b != nil {
+			select {
+			case <-b.done:
+				c.t.Logf("broker %d (%s): gone", i, addr)
+				continue
+			default:
+			}
+		}
+		nc, err := nats.Connect("nats://"+addr, nats.Timeout(2*time.Second))
+		if err != nil {
+			c.t.Logf("broker %d (%s): %v", i, addr, err)
+			continue
+		}
+		js, _ := jetstream.New(nc)
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		for _, name := range []string{"FANOUT", "FANOUT_RESULTS"} {
+			st, err := js.Stream(ctx, name)
+			if err != nil {
+				c.t.Logf("broker %d: stream %s: %v", i, name, err)
+				continue
+			}
+			info, err := st.Info(ctx)
+			if err != nil {
+				c.t.Logf("broker %d: stream %s: %v", i, name, err)
+				continue
+			}
+			c.t.Logf("broker %d: stream %s: %d msgs, cluster %+v", i, name, info.State.Msgs, info.Cluster)
+			for ci := range st.ListConsumers(ctx).Info() {
+				c.t.Logf("broker %d: consumer %s/%s: pending %d, ack pending %d, waiting %d, redelivered %d, cluster %+v",
+					i, name, ci.Name, ci.NumPending, ci.NumAckPending, ci.NumWaiting, ci.NumRedelivered, ci.Cluster)
+			}
+		}
+		cancel()
+		nc.Close()
+	}
+	for i, b := range c.brokers {
+		if b != nil {
+			c.t.Logf("broker %d said: %s", i, tail(b.stderr.String()))
+		}
+	}
+	for i, w := range c.workers {
+		c.t.Logf("worker %d said: %s", i, tail(w.stderr.String()))
+	}
 }
 
 func tail(s string) string {
