@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -28,12 +29,17 @@ type Client struct {
 	run string
 	key []byte // for taskToken
 
-	kv       jetstream.KeyValue // the run records
-	rec      *record
-	display  json.RawMessage // for the run's record: see SetDisplay
-	results  jetstream.ConsumeContext
-	maxDeliv *nats.Subscription
-	watch    *watchdog
+	kv      jetstream.KeyValue // the run records
+	rec     *record
+	display json.RawMessage // for the run's record: see SetDisplay
+	resMu   sync.Mutex      // guards results, which checkResults may replace
+	results jetstream.ConsumeContext
+	// lastResult is when a result last came (unix ns), resultSeq the
+	// highest stream sequence of one: see checkResults.
+	lastResult atomic.Int64
+	resultSeq  atomic.Uint64
+	maxDeliv   *nats.Subscription
+	watch      *watchdog
 
 	filesOnce sync.Once
 	files     *Files
@@ -105,28 +111,18 @@ func Dial(ctx context.Context, url string, cfg Config, opts ...nats.Option) (*Cl
 		nc.Close()
 		return nil, err
 	}
-	cons, err := c.js.OrderedConsumer(ctx, cfg.ResultStream, jetstream.OrderedConsumerConfig{
-		FilterSubjects: []string{cfg.resultSubject(c.run, ">")},
-	})
-	if err != nil {
+	c.lastResult.Store(time.Now().UnixNano())
+	if err := c.readResults(ctx, 0); err != nil {
 		c.watch.stop()
 		nc.Close()
-		return nil, fmt.Errorf("cluster: read results: %w", err)
-	}
-	// The consumer's own errors need no handling: it resumes by itself,
-	// and the watchdog sees a deleted stream or a lost broker.
-	c.results, err = cons.Consume(c.receive)
-	if err != nil {
-		c.watch.stop()
-		nc.Close()
-		return nil, fmt.Errorf("cluster: read results: %w", err)
+		return nil, err
 	}
 	c.maxDeliv, err = nc.Subscribe(fmt.Sprintf("$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.%s.%s", cfg.Stream, cfg.Consumer), c.giveUp)
 	if err == nil {
 		err = nc.FlushTimeout(5 * time.Second)
 	}
 	if err != nil {
-		c.results.Stop()
+		c.stopResults()
 		c.watch.stop()
 		nc.Close()
 		return nil, fmt.Errorf("cluster: subscribe to advisories: %w", err)
@@ -154,6 +150,15 @@ func (c *Client) Run() string { return c.run }
 // redelivered task) or a late result finds nobody and is dropped, and so
 // is a result without the task's token: a forgery.
 func (c *Client) receive(m jetstream.Msg) {
+	c.lastResult.Store(time.Now().UnixNano())
+	if md, err := m.Metadata(); err == nil {
+		for {
+			old := c.resultSeq.Load()
+			if md.Sequence.Stream <= old || c.resultSeq.CompareAndSwap(old, md.Sequence.Stream) {
+				break
+			}
+		}
+	}
 	seq := m.Subject()[len(c.cfg.resultSubject(c.run, "")):]
 	if !hmac.Equal([]byte(m.Headers().Get(hdrToken)), []byte(taskToken(c.key, c.run, seq))) {
 		return
@@ -312,7 +317,7 @@ func (c *Client) Close() error {
 	c.mu.Unlock()
 	finished := c.rec.stop()
 	c.watch.stop()
-	c.results.Stop()
+	c.stopResults()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	var errs []error

@@ -21,6 +21,7 @@ type watchdog struct {
 	downSince time.Time // when the connection was lost, or zero
 	created   map[string]time.Time
 	checked   map[string]time.Time // calls' last given-up check
+	resumed   time.Time            // when checkResults last read the results again
 
 	quit, done chan struct{}
 	started    bool
@@ -111,6 +112,7 @@ func (w *watchdog) loop() {
 		case ok:
 			silentSince = time.Time{}
 			w.lookForVanishedTasks()
+			w.checkResults()
 		}
 	}
 }
