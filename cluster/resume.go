@@ -10,7 +10,7 @@ import (
 
 // resultStall is how long a Client waits for results while some are
 // overdue before it checks whether the broker holds one it never got.
-const resultStall = 10 * time.Second
+const resultStall = 5 * time.Second
 
 // readResults starts (or starts again) the ordered consumer of this run's
 // results, from stream sequence from on (0: from the first).
