@@ -23,14 +23,7 @@ func TestFaultsThumbsBucket(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the fault-injection suite starts brokers and workers")
 	}
-	photos := makePhotos(t, faultPhotoCount())
-	ref := filepath.Join(t.TempDir(), "local")
-	start := time.Now()
-	if _, stderr, code := fanout(t, "", "thumbs", "-q", "-r", "-o", ref, photos); code != 0 {
-		t.Fatalf("local run: exit %d, %s", code, stderr)
-	}
-	limit := 5*time.Since(start) + 2*recoverWithin + 30*time.Second
-	want := tree(t, ref)
+	photos, want, limit := thumbsReference(t)
 	srv := s3test.Start(t, "photos") // before the workers start: they take the credentials from their environment
 	for _, fc := range thumbsFaults {
 		t.Run(fc.name, func(t *testing.T) {

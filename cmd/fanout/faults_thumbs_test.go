@@ -147,19 +147,25 @@ var thumbsFaults = []thumbsFault{
 	}},
 }
 
-func TestFaultsThumbs(t *testing.T) {
-	if testing.Short() {
-		t.Skip("the fault-injection suite starts brokers and workers")
-	}
+// thumbsReference makes the photos of the thumbs fault cases and a local
+// run of them: the photos' folder, the local run's thumbnails by relative
+// path, and how long a faulty cluster run may take.
+func thumbsReference(t *testing.T) (string, map[string][]byte, time.Duration) {
+	t.Helper()
 	photos := makePhotos(t, faultPhotoCount())
 	ref := filepath.Join(t.TempDir(), "local")
 	start := time.Now()
 	if _, stderr, code := fanout(t, "", "thumbs", "-q", "-r", "-o", ref, photos); code != 0 {
 		t.Fatalf("local run: exit %d, %s", code, stderr)
 	}
-	localTook := time.Since(start)
-	want := tree(t, ref)
-	limit := 5*localTook + 2*recoverWithin + 30*time.Second
+	return photos, tree(t, ref), 5*time.Since(start) + 2*recoverWithin + 30*time.Second
+}
+
+func TestFaultsThumbs(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the fault-injection suite starts brokers and workers")
+	}
+	photos, want, limit := thumbsReference(t)
 	for _, fc := range thumbsFaults {
 		t.Run(fc.name, func(t *testing.T) {
 			for run := range faultRuns() {

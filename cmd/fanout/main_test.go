@@ -38,9 +38,21 @@ func TestMain(m *testing.M) {
 // fanout runs the binary with stdin and returns stdout, stderr and the exit status.
 func fanout(t *testing.T, stdin string, args ...string) (string, string, int) {
 	t.Helper()
+	return runFanout(t, "", stdin, args...)
+}
+
+// fanoutIn runs the binary in the folder dir, with no input.
+func fanoutIn(t *testing.T, dir string, args ...string) (string, string, int) {
+	t.Helper()
+	return runFanout(t, dir, "", args...)
+}
+
+func runFanout(t *testing.T, dir, stdin string, args ...string) (string, string, int) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Dir = dir
 	cmd.Stdin = strings.NewReader(stdin)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb

@@ -1,37 +1,17 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/fanout-dev/fanout/internal/s3store"
 	"github.com/fanout-dev/fanout/internal/s3store/s3test"
 )
-
-// fanoutIn runs fanout in the folder dir.
-func fanoutIn(t *testing.T, dir string, args ...string) (string, string, int) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, args...)
-	cmd.Dir = dir
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	if err := cmd.Run(); err != nil {
-		if _, ok := err.(*exec.ExitError); !ok {
-			t.Fatalf("fanout %q: %v", args, err)
-		}
-	}
-	return out.String(), errb.String(), cmd.ProcessState.ExitCode()
-}
 
 // bucketTree returns the objects of bk under prefix, by name relative to it.
 func bucketTree(t *testing.T, bk *s3store.Store, prefix string) map[string][]byte {
