@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/bits"
 	"sync"
+	"unsafe"
 )
 
 // The large sieving primes, above mediumMax, hit a block a few times or
@@ -27,12 +28,12 @@ const (
 )
 
 // A bucket entry packs one large prime p = 30a + wheel[r] and where its
-// next multiple is: byte off of its block and wheel lane k of the
-// cofactor. Bits 0-17 off, 18-20 k, 21-23 r, 24-55 a (p < 2^32).
+// next multiple is: byte off of its block and its step t in steps210[r].
+// Bits 0-17 off, 18-23 t, 24-26 r, 27-58 a (p < 2^32).
 const (
-	entryLane = blockShift
-	entryRes  = blockShift + 3
-	entryA    = blockShift + 6
+	entryStep = blockShift
+	entryRes  = blockShift + 6
+	entryA    = blockShift + 9
 )
 
 // chunkLen is the number of entries in a chunk, the unit buckets grow by.
@@ -49,6 +50,7 @@ type buckets[T uint32 | uint64] struct {
 	cur  []*chunk[T]
 	full [][]*chunk[T]
 	free []*chunk[T]
+	mem  *slab // where new chunks come from
 }
 
 // spanBuckets are the two kinds of bucket of a span: the large primes to
@@ -57,17 +59,16 @@ type buckets[T uint32 | uint64] struct {
 type spanBuckets struct {
 	primes buckets[uint64]
 	marks  buckets[uint32] // byte in block << 3 | bit
+	mem    slab
 }
 
 var bucketPool sync.Pool // of *spanBuckets
-
-// maxFreeChunks bounds the chunks of each kind a pooled spanBuckets keeps.
-const maxFreeChunks = 1 << 13
 
 func getBuckets(nBlocks int) *spanBuckets {
 	bs, _ := bucketPool.Get().(*spanBuckets)
 	if bs == nil {
 		bs = &spanBuckets{}
+		bs.primes.mem, bs.marks.mem = &bs.mem, &bs.mem
 	}
 	bs.primes.reset(nBlocks)
 	bs.marks.reset(nBlocks)
@@ -80,16 +81,22 @@ func putBuckets(bs *spanBuckets) {
 	bucketPool.Put(bs)
 }
 
+// reset readies b for a span of nBlocks blocks, each with a chunk to fill.
 func (b *buckets[T]) reset(nBlocks int) {
 	if cap(b.cur) < nBlocks {
 		b.cur = make([]*chunk[T], nBlocks)
 		b.full = make([][]*chunk[T], nBlocks)
 	}
 	b.cur, b.full = b.cur[:nBlocks], b.full[:nBlocks]
+	for i := range b.cur {
+		b.cur[i] = b.get()
+	}
 }
 
-// release returns every chunk still in a bucket (after a cancelled span)
-// to the free list, and trims that to maxFreeChunks.
+// release returns every chunk still in a bucket (all the blocks' chunks
+// to fill, and after a cancelled span the rest) to the free list. A
+// pooled spanBuckets so keeps the memory of the largest span it sieved,
+// until the pool lets it go at a garbage collection.
 func (b *buckets[T]) release() {
 	for i, c := range b.cur {
 		if c != nil {
@@ -99,24 +106,24 @@ func (b *buckets[T]) release() {
 		b.free = append(b.free, b.full[i]...)
 		b.full[i] = b.full[i][:0]
 	}
-	if len(b.free) > maxFreeChunks {
-		clear(b.free[maxFreeChunks:])
-		b.free = b.free[:maxFreeChunks]
-	}
 }
 
-// push adds entry e to the bucket of block i.
-func (b *buckets[T]) push(i uint64, e T) {
-	c := b.cur[i]
-	if c == nil {
-		c = b.get()
-		b.cur[i] = c
-	}
-	c.e[c.n] = e
-	if c.n++; c.n == chunkLen {
-		b.full[i] = append(b.full[i], c)
-		b.cur[i] = nil
-	}
+// A push adds an entry to the bucket of a block not taken yet: its
+// chunk to fill gets the entry, and a chunk that fills up is filed by a
+// spill, kept out of line. The pushes are written out where they are
+// made, in the sieve's hottest loops: a generic method, or a function,
+// with the check for a full chunk is too big for the compiler to inline.
+
+//go:noinline
+func spillPrime(b *buckets[uint64], i uint64) { b.spill(i) }
+
+//go:noinline
+func spillMark(b *buckets[uint32], i uint64) { b.spill(i) }
+
+// spill files block i's full chunk and gives the block a new one.
+func (b *buckets[T]) spill(i uint64) {
+	b.full[i] = append(b.full[i], b.cur[i])
+	b.cur[i] = b.get()
 }
 
 func (b *buckets[T]) get() *chunk[T] {
@@ -126,7 +133,7 @@ func (b *buckets[T]) get() *chunk[T] {
 		c.n = 0
 		return c
 	}
-	return new(chunk[T])
+	return (*chunk[T])(b.mem.alloc(int(unsafe.Sizeof(chunk[T]{}))))
 }
 
 // take removes block i's chunks and calls f with each one's entries, then
@@ -194,7 +201,7 @@ func (b *base) fillBuckets(ctx context.Context, bs *spanBuckets, first, n uint64
 	loneA := n / 4
 	large := b.large
 	flo := float64(lo)
-	var hits [64]struct{ rel, akr uint64 } // a<<6 | r<<3 | k
+	var hits [64]struct{ rel, art uint64 } // a<<9 | r<<6 | t
 	lastByte := min(stop/30, uint64(len(large)-1))
 	for w := b.largeLo / 30 &^ 7; w <= lastByte; w += 8 {
 		if w&0xffff == 0 && ctx.Err() != nil {
@@ -228,47 +235,43 @@ func (b *base) fillBuckets(ctx context.Context, bs *spanBuckets, first, n uint64
 			if q*p < lo {
 				q++
 			}
-			q = max(q, p)
-			qm := q % 30
-			j, k := q/30+uint64(laneCarry[qm]), uint64(laneFrom[qm]&7)
-			pos := p*j + i*wheel[k] + uint64(planTable[wheel[r]].off[k])
+			pos, lane := first210(i, uint64(r), max(q, p))
 			// Keep the prime when its multiple is in the span and it is
 			// in [largeLo, stop], with no branch: those are at random
 			// (all values are below 2^63, so the top bit of a-b is a < b).
 			rel := pos - first
 			keep := ((rel - n) >> 63) & ((p - stop - 1) >> 63) & ((b.largeLo - 1 - p) >> 63)
-			hits[nh&63] = struct{ rel, akr uint64 }{rel, i<<6 | uint64(r)<<3 | k}
+			hits[nh&63] = struct{ rel, art uint64 }{rel, i<<9 | uint64(r)<<6 | lane}
 			nh += int(keep)
 		}
 		for _, h := range hits[:nh] {
-			i, r, k := h.akr>>6, h.akr>>3&7, h.akr&7
 			rel := h.rel
-			if i < loneA {
-				bs.primes.push(rel>>blockShift, rel&blockMask|k<<entryLane|r<<entryRes|i<<entryA)
+			if h.art < loneA<<9 {
+				c := bs.primes.cur[rel>>blockShift]
+				c.e[c.n&(chunkLen-1)] = rel&blockMask | h.art<<entryStep
+				if c.n++; c.n == chunkLen {
+					spillPrime(&bs.primes, rel>>blockShift)
+				}
 				continue
 			}
 			// Few multiples in the span: queue them all as marks.
-			t := &laneSteps[r]
+			i, steps, t := h.art>>9, &steps210[h.art>>6&7], h.art&63
 			for rel < n {
-				bs.marks.push(rel>>blockShift, uint32(rel&blockMask)<<3|uint32(bits.TrailingZeros8(t.mask[k])))
-				rel += i*t.dw[k] + t.doff[k]
-				k = (k + 1) & 7
+				st := &steps[t]
+				c := bs.marks.cur[rel>>blockShift]
+				c.e[c.n&(chunkLen-1)] = uint32(rel&blockMask)<<3 | uint32(st.bit)
+				if c.n++; c.n == chunkLen {
+					spillMark(&bs.marks, rel>>blockShift)
+				}
+				rel += i*uint64(st.dq) + uint64(st.corr)
+				if t++; t == 48 {
+					t = 0
+				}
 			}
 		}
 	}
 	return nil
 }
-
-// laneCarry[t] is 1 when no wheel residue is >= t (laneFrom[t] is 8):
-// the first lane is then lane 0 of the next period.
-var laneCarry = func() (c [30]uint8) {
-	for t, k := range laneFrom {
-		if k == 8 {
-			c[t] = 1
-		}
-	}
-	return c
-}()
 
 // cross marks in blk, block bi of the span, the multiples of the primes
 // in its bucket and moves each prime on to the bucket of its next block,
@@ -280,17 +283,23 @@ func (bs *spanBuckets) cross(bi uint64, blk []byte, n uint64) {
 	primes.take(bi, func(es []uint64) {
 		for _, e := range es {
 			off := e & blockMask
-			k := (e >> entryLane) & 7
-			ri := (e >> entryRes) & 7
+			t := (e >> entryStep) & 63
+			steps := &steps210[(e>>entryRes)&7]
 			a := e >> entryA
-			t := &laneSteps[ri]
 			for off < size {
-				blk[off] |= t.mask[k]
-				off += a*t.dw[k] + t.doff[k]
-				k = (k + 1) & 7
+				st := &steps[t]
+				blk[off] |= st.mask
+				off += a*uint64(st.dq) + uint64(st.corr)
+				if t++; t == 48 {
+					t = 0
+				}
 			}
 			if rel := blkStart + off; rel < n {
-				primes.push(rel>>blockShift, rel&blockMask|k<<entryLane|ri<<entryRes|a<<entryA)
+				c := primes.cur[rel>>blockShift]
+				c.e[c.n&(chunkLen-1)] = rel&blockMask | t<<entryStep | e>>entryRes<<entryRes
+				if c.n++; c.n == chunkLen {
+					spillPrime(primes, rel>>blockShift)
+				}
 			}
 		}
 	})
