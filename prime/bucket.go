@@ -220,21 +220,17 @@ func (b *base) fillBuckets(ctx context.Context, bs *spanBuckets, first, n uint64
 			t := bits.TrailingZeros64(free)
 			i, r := w+uint64(t>>3), t&7
 			p := 30*i + wheel[r]
-			// The first multiple p·q >= max(lo, p²) with q prime to 30.
+			// The first multiple p·q >= max(lo, p²) with q prime to 210.
 			// lo/p by a float division, which pipelines where an
-			// integer one does not, then corrected by one step either
-			// way: it is off by less than one (lo < 2^64, p < 2^32), and
-			// below 2^46 (p > 2^16).
+			// integer one does not: q0 is within one of lo/p (lo < 2^64,
+			// p > 2^16 so q0 < 2^48, both with 53-bit mantissas), and
+			// never above ceil(lo/p). So d = lo - q0·p is in (-p, 2p),
+			// exact in wrapping arithmetic, and the smallest q with
+			// q·p >= lo is q0 + (d > 0) + (d > p): no branch, as the
+			// signs are at random.
 			q := uint64(int64(flo / float64(int64(p))))
-			if hi, m := bits.Mul64(q, p); hi != 0 || m > lo {
-				q--
-			} else if lo-m >= p {
-				q++
-			}
-			// q*p <= lo now, so nothing overflowed; round up.
-			if q*p < lo {
-				q++
-			}
+			d := lo - q*p
+			q += -d>>63 + (p-d)>>63
 			pos, lane := first210(i, uint64(r), max(q, p))
 			// Keep the prime when its multiple is in the span and it is
 			// in [largeLo, stop], with no branch: those are at random

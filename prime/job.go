@@ -147,12 +147,12 @@ var RangeJob = &engine.Def[RangeSettings, Span, Sieved]{
 	Version: 2,
 	New: func(s RangeSettings) (engine.Func[Span, Sieved], error) {
 		return func(ctx context.Context, sp Span) (Sieved, error) {
-			sp.List = !s.Count
-			r, err := SieveSpan(ctx, sp)
-			if err != nil || s.Count {
+			if s.Count {
+				sp.List = false
+				r, err := SieveSpan(ctx, sp)
 				return Sieved{Count: r.Count}, err
 			}
-			return Sieved{Count: r.Count, Text: string(AppendPrimes(nil, r.Primes, s.JSON))}, nil
+			return listSpan(ctx, sp, s.JSON)
 		}, nil
 	},
 }

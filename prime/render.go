@@ -125,14 +125,19 @@ func appendErrorJSON(dst []byte, source string, e LineError) []byte {
 // AppendPrimes appends ps, one per line, as text or as JSON objects.
 func AppendPrimes(dst []byte, ps []uint64, json bool) []byte {
 	for _, p := range ps {
-		if json {
-			dst = append(dst, `{"n":"`...)
-			dst = strconv.AppendUint(dst, p, 10)
-			dst = append(dst, `","prime":true}`...)
-		} else {
-			dst = strconv.AppendUint(dst, p, 10)
-		}
-		dst = append(dst, '\n')
+		dst = appendPrime(dst, p, json)
 	}
 	return dst
+}
+
+// appendPrime appends p as one line of AppendPrimes.
+func appendPrime(dst []byte, p uint64, json bool) []byte {
+	if json {
+		dst = append(dst, `{"n":"`...)
+		dst = strconv.AppendUint(dst, p, 10)
+		dst = append(dst, `","prime":true}`...)
+	} else {
+		dst = strconv.AppendUint(dst, p, 10)
+	}
+	return append(dst, '\n')
 }

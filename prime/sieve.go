@@ -87,7 +87,7 @@ func newBase(limit uint64) *base {
 		// The primes up to r, sieved by all primes up to sqrt(r) < 2^16,
 		// which are small and medium ones.
 		inner := newBase(r)
-		b.large = make([]byte, r/30+1)
+		b.large = hugeBytes(int(r/30 + 1))
 		// On all cores: the other workers wait for this base.
 		var wg sync.WaitGroup
 		n := uint64(len(b.large))

@@ -33,3 +33,12 @@ func (s *slab) alloc(size int) unsafe.Pointer {
 	s.rest = s.rest[(size+7)&^7:]
 	return p
 }
+
+// hugeBytes returns a new slice of n bytes, advised for huge pages when
+// it is large (see adviseHuge): for the sieving primes' bitmap and a
+// listed span's text, tens of megabytes written once.
+func hugeBytes(n int) []byte {
+	b := make([]byte, n)
+	adviseHuge(b)
+	return b
+}

@@ -36,46 +36,15 @@ const MaxSpan = 1 << 32
 // segmented sieve of Eratosthenes on a mod-30 wheel.
 func SieveSpan(ctx context.Context, s Span) (SpanResult, error) {
 	var res SpanResult
-	if s.Lo > s.Hi {
-		return res, nil
-	}
-	if err := ctx.Err(); err != nil {
-		return res, err
-	}
-	for _, p := range []uint64{2, 3, 5} {
-		if s.Lo <= p && p <= s.Hi {
-			res.Count++
-			if s.List {
-				res.Primes = append(res.Primes, p)
-			}
-		}
-	}
-	if s.Hi-s.Lo < isqrt(s.Hi)/directRatio {
-		return testSpan(ctx, s, res)
-	}
-	if s.Hi-s.Lo >= MaxSpan {
-		return SpanResult{}, fmt.Errorf("prime: span %d..%d is wider than %d: split it with Spans", s.Lo, s.Hi, uint64(MaxSpan))
-	}
-	first, last := s.Lo/30, s.Hi/30
-	n := last - first + 1
-	bp, _ := bufPool.Get().(*[]byte)
-	if bp == nil {
-		b := make([]byte, blockBytes)
-		bp = &b
-	}
-	defer bufPool.Put(bp)
-	if s.List {
+	if s.List && s.Lo <= s.Hi {
 		res.Primes = slices.Grow(res.Primes, int(estimatePrimes(s.Lo, s.Hi)))
 	}
-	loMask, hiMask := endMasks(s.Lo%30, s.Hi%30)
-	err := baseFor(s.Hi).sieveInto(ctx, *bp, first, n, func(blk []byte, blkFirst uint64) {
-		// Numbers outside [Lo, Hi] in the end bytes count as composite.
-		if blkFirst == first {
-			blk[0] |= loMask
+	err := visitSpan(ctx, s, func(p uint64) {
+		res.Count++
+		if s.List {
+			res.Primes = append(res.Primes, p)
 		}
-		if blkFirst+uint64(len(blk)) == last+1 {
-			blk[len(blk)-1] |= hiMask
-		}
+	}, func(blk []byte, blkFirst uint64) {
 		if s.List {
 			res.Primes = appendPrimes(res.Primes, blk, blkFirst)
 		} else {
@@ -89,6 +58,51 @@ func SieveSpan(ctx context.Context, s Span) (SpanResult, error) {
 		res.Count = uint64(len(res.Primes))
 	}
 	return res, nil
+}
+
+// visitSpan finds the primes in s and hands them over in order: one by
+// one to prime (2, 3 and 5, and every prime of a span too narrow to be
+// worth sieving), or a sieved block at a time to block, with the bytes
+// of block blk standing for the numbers from 30·blkFirst on, a clear bit
+// a prime (see wheel), the numbers outside s marked composite. blk is
+// reused once block returns.
+func visitSpan(ctx context.Context, s Span, prime func(p uint64), block func(blk []byte, blkFirst uint64)) error {
+	if s.Lo > s.Hi {
+		return nil
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	for _, p := range []uint64{2, 3, 5} {
+		if s.Lo <= p && p <= s.Hi {
+			prime(p)
+		}
+	}
+	if s.Hi-s.Lo < isqrt(s.Hi)/directRatio {
+		return testSpan(ctx, s, prime)
+	}
+	if s.Hi-s.Lo >= MaxSpan {
+		return fmt.Errorf("prime: span %d..%d is wider than %d: split it with Spans", s.Lo, s.Hi, uint64(MaxSpan))
+	}
+	first, last := s.Lo/30, s.Hi/30
+	n := last - first + 1
+	bp, _ := bufPool.Get().(*[]byte)
+	if bp == nil {
+		b := make([]byte, blockBytes)
+		bp = &b
+	}
+	defer bufPool.Put(bp)
+	loMask, hiMask := endMasks(s.Lo%30, s.Hi%30)
+	return baseFor(s.Hi).sieveInto(ctx, *bp, first, n, func(blk []byte, blkFirst uint64) {
+		// Numbers outside [Lo, Hi] in the end bytes count as composite.
+		if blkFirst == first {
+			blk[0] |= loMask
+		}
+		if blkFirst+uint64(len(blk)) == last+1 {
+			blk[len(blk)-1] |= hiMask
+		}
+		block(blk, blkFirst)
+	})
 }
 
 // endMasks returns the bits of the wheel residues below lo and above hi.
@@ -117,12 +131,12 @@ func estimatePrimes(lo, hi uint64) uint64 {
 // than to walk all the sieving primes up to sqrt(Hi).
 const directRatio = 32
 
-// testSpan decides every number of s prime to 30 with IsPrime64, adding
-// to res, which holds the primes below 7.
-func testSpan(ctx context.Context, s Span, res SpanResult) (SpanResult, error) {
+// testSpan decides every number of s prime to 30 with IsPrime64, calling
+// prime with each prime.
+func testSpan(ctx context.Context, s Span, prime func(p uint64)) error {
 	for i := s.Lo / 30; ; i++ {
 		if i&0xffff == 0 && ctx.Err() != nil {
-			return SpanResult{}, ctx.Err()
+			return ctx.Err()
 		}
 		for _, w := range wheel {
 			n := 30*i + w
@@ -130,14 +144,11 @@ func testSpan(ctx context.Context, s Span, res SpanResult) (SpanResult, error) {
 				continue
 			}
 			if IsPrime64(n) {
-				res.Count++
-				if s.List {
-					res.Primes = append(res.Primes, n)
-				}
+				prime(n)
 			}
 		}
 		if i == s.Hi/30 {
-			return res, nil
+			return nil
 		}
 	}
 }

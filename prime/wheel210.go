@@ -50,12 +50,12 @@ var steps210 = func() (s [8][64]step210) {
 	return s
 }()
 
-// from210[m] is the first t with wheel210[t] >= m, for m < 210, or 48
-// when there is none (m > 209).
+// from210[m] is the first t with wheel210[t] >= m: there is one for
+// every m < 210, wheel210[47] being 209.
 var from210 = func() (f [210]uint8) {
 	t := 0
 	for m := range f {
-		for t < 48 && wheel210[t] < uint64(m) {
+		for wheel210[t] < uint64(m) {
 			t++
 		}
 		f[m] = uint8(t)
@@ -81,9 +81,6 @@ var off210 = func() (o [8][48]uint32) {
 func first210(i, ri, qmin uint64) (pos, t uint64) {
 	j := qmin / 210
 	t = uint64(from210[qmin-210*j])
-	if t == 48 {
-		j, t = j+1, 0
-	}
 	p := 30*i + wheel[ri]
 	return 7*p*j + i*wheel210[t] + uint64(off210[ri][t]), t
 }
