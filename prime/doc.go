@@ -20,11 +20,14 @@
 // thousands of numbers each, so that per-task overhead stays small; Check
 // runs one Chunk. Ranges are split into Spans by Spans and sieved by
 // SieveSpan with a segmented sieve of Eratosthenes on a mod-30 wheel: a
-// span is sieved a 256 KiB block at a time (in L2), each block 32 KiB at
+// span is sieved a 512 KiB block at a time (in L2), each block 32 KiB at
 // a time (in L1) by the primes up to 107 copied from patterns and by the
 // small primes, then by the medium ones; the sieving primes larger than
 // that wait in buckets for the block they hit next (Oliveira e Silva's
-// bucket sieve), so a block only touches the primes that hit it.
+// bucket sieve), so a block only touches the primes that hit it, and walk
+// their multiples on a mod-210 wheel. Far out the buckets hold hundreds
+// of megabytes, taken from slabs backed by huge pages where the system
+// allows. A listed span is written as text block by block.
 //
 // Job and RangeJob define the two jobs fanout runs, locally or on cluster
 // workers: Job checks a Chunk and writes its verdicts in the format of its

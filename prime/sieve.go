@@ -183,21 +183,23 @@ var statePool sync.Pool // of *[]crossState, the crossing states of a span
 // piece (segment or block) to be sieved next, ak is a<<3 | k with k the
 // wheel lane of that multiple's cofactor. Keeping the position relative,
 // rather than the period count, makes resuming in the next piece a
-// subtraction; at eight bytes a prime the states of the 23,000 medium
-// primes take 184 KB.
+// subtraction; at eight bytes a prime the states of the 43,000 medium
+// primes take 344 KB.
 type crossState struct {
 	pos, ak uint32
 }
 
 // startStates sets sts[i] to the first multiple p·q of ps[i] with q prime
 // to 30 and p·q >= max(30·first, p²), relative to absolute byte first.
-// Every p is at most mediumMax, so that multiple is less than
-// mediumMax²/30 + 30·mediumMax bytes past first, well inside a uint32.
+// That multiple may be past a uint32 of bytes (p² is, for p near
+// mediumMax, from first = 0): it is then past any span (MaxSpan/30 bytes
+// at most), and the state is kept at math.MaxUint32, which never comes
+// into a piece.
 func startStates(sts []crossState, ps []uint64, first uint64) {
 	for i, p := range ps {
 		j, k := firstCross(p, first*30)
 		pos := p*j + p/30*wheel[k] + uint64(planTable[p%30].off[k]) - first
-		sts[i] = crossState{pos: uint32(pos), ak: uint32(p/30<<3 | uint64(k))}
+		sts[i] = crossState{pos: uint32(min(pos, math.MaxUint32)), ak: uint32(p/30<<3 | uint64(k))}
 	}
 }
 

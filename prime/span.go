@@ -28,7 +28,7 @@ type SpanResult struct {
 var bufPool sync.Pool // of *[]byte sieve blocks, blockBytes each
 
 // MaxSpan is the widest Span that SieveSpan sieves; Spans never makes
-// wider ones. A span is sieved a block (256 KiB) at a time, but its
+// wider ones. A span is sieved a block (512 KiB) at a time, but its
 // buckets hold up to 8 bytes per sieving prime.
 const MaxSpan = 1 << 32
 
@@ -220,7 +220,7 @@ func Spans(lo, hi uint64, list bool, workers int) iter.Seq[Span] {
 func spanWidth(lo, hi uint64, list bool, workers int) uint64 {
 	const (
 		minWidth   = 30 * segmentBytes // one segment
-		countWidth = 30 << 20          // 1 MiB of sieve, to stay in L2
+		countWidth = 30 << 20          // 1 MiB of sieve: two blocks
 		listWidth  = 30 << 18          // ~3 MB of output near 10^10
 	)
 	total := hi - lo
