@@ -8,11 +8,16 @@ import "unsafe"
 // page, each page a fault on its first write: a third of the time of a
 // cold span of 5·10^8 numbers near 10^18 (the same span sieved again, with
 // its chunks pooled, took 1.4 s instead of 2.1 s). So chunks are carved
-// from slabs of slabBytes, which the system is asked to back with huge
+// from slabs of megabytes, which the system is asked to back with huge
 // pages where it can (adviseHuge): a fault then brings 2 MiB.
 
-// slabBytes is the size of one slab: 16 huge pages.
-const slabBytes = 32 << 20
+// A slab's first block is minSlab bytes, and each next one twice the
+// last, up to maxSlab: a span near 10^12 needs a megabyte of chunks, one
+// near 10^18 a hundred.
+const (
+	minSlab = 4 << 20
+	maxSlab = 32 << 20
+)
 
 // slab hands out chunks of memory carved from large blocks. A chunk is
 // never given back to the slab: the buckets keep their own free lists,
@@ -20,14 +25,15 @@ const slabBytes = 32 << 20
 // points into it.
 type slab struct {
 	rest []byte // what is left of the newest block
+	next int    // the size of the next block
 }
 
 // alloc returns size bytes, 8-byte aligned, for a chunk type holding no
 // pointers.
 func (s *slab) alloc(size int) unsafe.Pointer {
 	if len(s.rest) < size {
-		s.rest = make([]byte, max(slabBytes, size))
-		adviseHuge(s.rest)
+		s.next = min(max(2*s.next, minSlab), maxSlab)
+		s.rest = hugeBytes(max(s.next, size))
 	}
 	p := unsafe.Pointer(unsafe.SliceData(s.rest))
 	s.rest = s.rest[(size+7)&^7:]
