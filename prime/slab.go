@@ -9,7 +9,7 @@ import "unsafe"
 // cold span of 5·10^8 numbers near 10^18 (the same span sieved again, with
 // its chunks pooled, took 1.4 s instead of 2.1 s). So chunks are carved
 // from slabs of megabytes, which the system is asked to back with huge
-// pages where it can (adviseHuge): a fault then brings 2 MiB.
+// pages where it can (hugeBytes): a fault then brings 2 MiB.
 
 // A slab's first block is minSlab bytes, and each next one twice the
 // last, up to maxSlab: a span near 10^12 needs a megabyte of chunks, one
@@ -40,11 +40,3 @@ func (s *slab) alloc(size int) unsafe.Pointer {
 	return p
 }
 
-// hugeBytes returns a new slice of n bytes, advised for huge pages when
-// it is large (see adviseHuge): for the sieving primes' bitmap and a
-// listed span's text, tens of megabytes written once.
-func hugeBytes(n int) []byte {
-	b := make([]byte, n)
-	adviseHuge(b)
-	return b
-}

@@ -2,5 +2,6 @@
 
 package prime
 
-// adviseHuge does nothing where there is no madvise(MADV_HUGEPAGE).
-func adviseHuge([]byte) {}
+// hugeBytes returns a new slice of n bytes: without madvise(MADV_HUGEPAGE)
+// there is nothing to ask of the system.
+func hugeBytes(n int) []byte { return make([]byte, n) }
