@@ -39,4 +39,3 @@ func (s *slab) alloc(size int) unsafe.Pointer {
 	s.rest = s.rest[(size+7)&^7:]
 	return p
 }
-
