@@ -205,6 +205,7 @@ func (b *base) fillBuckets(ctx context.Context, bs *spanBuckets, first, n uint64
 	loneA := n / 4
 	large := b.large
 	flo := float64(lo)
+	nums := 30 * n // numbers in the span
 	var hits [64]struct{ rel, art uint64 } // a<<9 | r<<6 | t
 	lastByte := min(stop/30, uint64(len(large)-1))
 	for w := b.largeLo / 30 &^ 7; w <= lastByte; w += 8 {
@@ -234,8 +235,17 @@ func (b *base) fillBuckets(ctx context.Context, bs *spanBuckets, first, n uint64
 			// signs are at random.
 			q := uint64(int64(flo / float64(int64(p))))
 			d := lo - q*p
-			q += -d>>63 + (p-d)>>63
-			pos, lane := first210(i, uint64(r), max(q, p))
+			q = max(q+(-d>>63+(p-d)>>63), p)
+			// Most primes far out have no multiple in the span: when the
+			// first multiple of p from lo, before its cofactor is rounded
+			// up to the wheel, is past the span, so is the rounded one.
+			// This test skips the rest for them, and is taken or not in
+			// long runs, so it is seldom mispredicted (q·p - lo is exact
+			// in wrapping arithmetic: it is below 10p).
+			if q*p-lo >= nums {
+				continue
+			}
+			pos, lane := first210(i, uint64(r), q)
 			// Keep the prime when its multiple is in the span and it is
 			// in [largeLo, stop], with no branch: those are at random
 			// (all values are below 2^63, so the top bit of a-b is a < b).
