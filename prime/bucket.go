@@ -205,7 +205,7 @@ func (b *base) fillBuckets(ctx context.Context, bs *spanBuckets, first, n uint64
 	loneA := n / 4
 	large := b.large
 	flo := float64(lo)
-	nums := 30 * n // numbers in the span
+	nums := 30 * n                         // numbers in the span
 	var hits [64]struct{ rel, art uint64 } // a<<9 | r<<6 | t
 	lastByte := min(stop/30, uint64(len(large)-1))
 	for w := b.largeLo / 30 &^ 7; w <= lastByte; w += 8 {
