@@ -15,7 +15,7 @@ import "unsafe"
 // last, up to maxSlab: a span near 10^12 needs a megabyte of chunks, one
 // near 10^18 a hundred.
 const (
-	minSlab = 4 << 20
+	minSlab = 1 << 20
 	maxSlab = 32 << 20
 )
 
