@@ -2,7 +2,6 @@ package thumb
 
 import (
 	"image"
-	"sync"
 
 	"github.com/fanout-dev/fanout/internal/libdeflate"
 )
@@ -44,8 +43,8 @@ func pngShrinkWhole(p *pngFile, fx, fy int) (img *image.RGBA, ok bool) {
 	if int64(len(src))*deflateMaxRatio < int64(p.height)*int64(n) {
 		return nil, false // too little data for the rows: not worth their memory
 	}
-	raw := wholeRows(p.height * n)
-	defer wholeBufs.Put(&raw)
+	raw := getRowBuf(p.height * n)
+	defer putRowBuf(raw)
 	if libdeflate.ZlibDecompress(raw, src) != nil {
 		return nil, false
 	}
@@ -61,20 +60,6 @@ func pngShrinkWhole(p *pngFile, fx, fy int) (img *image.RGBA, ok bool) {
 		prev = cur
 	}
 	return f.dst, true
-}
-
-// wholeBufs keeps buffers of rows for reuse (*[]byte): one a decoding
-// worker in a run, since the garbage collector empties the pool of those
-// unused over two of its cycles. Reuse spares clearing and faulting in
-// megabytes per PNG that libdeflate overwrites anyway.
-var wholeBufs sync.Pool
-
-// wholeRows returns a buffer of n bytes from wholeBufs, or a new one.
-func wholeRows(n int) []byte {
-	if b, ok := wholeBufs.Get().(*[]byte); ok && cap(*b) >= n {
-		return (*b)[:n]
-	}
-	return make([]byte, n)
 }
 
 // idatData is the data of the first run of IDAT chunks in one slice: the
