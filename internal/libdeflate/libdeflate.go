@@ -44,9 +44,8 @@ func Available() (ok bool, err error) {
 
 // ZlibDecompress inflates the zlib stream at the start of src (bytes
 // after its end are ignored) into dst, which it must fill exactly. It
-// checks the stream's header and Adler-32 checksum. It costs about a
-// microsecond beside the inflating itself: the inflater's tables (about
-// 10 KiB, C memory) are made for the call and freed after it.
+// checks the stream's header and Adler-32 checksum. The inflater's
+// tables (C memory) are made for the call and freed after it.
 func ZlibDecompress(dst, src []byte) error {
 	if err := load(); err != nil {
 		return err
