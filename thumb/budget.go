@@ -81,7 +81,7 @@ func decodeBytes(data []byte, o Options) int64 {
 	}
 	switch format {
 	case "png":
-		return pngDecodeBytes(data, cfg.Width, cfg.Height, o.Boxes)
+		return pngDecodeBytes(data, cfg.Width, cfg.Height, o.Boxes, !o.PureGo && libdeflateAvailable())
 	case "jpeg":
 	default:
 		return px * 5 // the image and a box-reduced copy

@@ -1,6 +1,9 @@
 package thumb
 
-import "github.com/fanout-dev/fanout/internal/turbo"
+import (
+	"github.com/fanout-dev/fanout/internal/libdeflate"
+	"github.com/fanout-dev/fanout/internal/turbo"
+)
 
 // Decoders says which image decoders, and which WebP encoder, this
 // process uses, for `fanout version`.
@@ -17,7 +20,13 @@ func Decoders() string {
 	} else {
 		webp += "; libwebp not used: " + err.Error()
 	}
-	return "thumbs decoders: jpeg: " + jpeg + "; png: fanout's own, shrunk while decoding (interlaced: Go standard library); gif: Go standard library; webp, bmp, tiff: golang.org/x/image" +
+	png := "fanout's own, shrunk while decoding (interlaced: Go standard library), "
+	if ok, err := libdeflate.Available(); ok {
+		png += "inflated by libdeflate via " + libdeflate.Library + " (pure Go, klauspost/compress, with --pure-go)"
+	} else {
+		png += "inflated in pure Go (klauspost/compress); libdeflate not used: " + err.Error()
+	}
+	return "thumbs decoders: jpeg: " + jpeg + "; png: " + png + "; gif: Go standard library; webp, bmp, tiff: golang.org/x/image" +
 		", and fanout's own for CMYK JPEGs without an Adobe segment, CMYK and JPEG-compressed TIFFs, RLE and bit-field BMPs" +
 		"; webp output: " + webp
 }

@@ -210,7 +210,7 @@ func shrinkDecode(data []byte, in source, big image.Point, pureGo bool, set *Set
 			return img, float64(w) / float64(denom), float64(h) / float64(denom), nil
 		}
 	}
-	if img, ew, eh, ok, err := shrinkPNG(data, in, big, set); ok {
+	if img, ew, eh, ok, err := shrinkPNG(data, in, big, pureGo, set); ok {
 		return img, ew, eh, err
 	}
 	src, decoder, err := in.decodeFull(data, !pureGo)

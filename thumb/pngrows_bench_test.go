@@ -50,13 +50,20 @@ func pngPhoto(b *testing.B, w, h int, model string) []byte {
 }
 
 // BenchmarkPNGDecode is the PNG decode path of Make up to the pre-shrunk
-// image (shrinkDecode), for the default boxes; its MB/s are of decoded
+// image (shrinkDecode), for the default boxes, with the default decoders
+// (libdeflate inflates when it is installed); its MB/s are of decoded
 // pixels at 4 bytes each. "mate" is the PNGs of Debian's mate-backgrounds,
 // the PNG half of bench/thumbs/run, when they are installed.
-func BenchmarkPNGDecode(b *testing.B) {
+func BenchmarkPNGDecode(b *testing.B) { benchPNGDecodes(b, false) }
+
+// BenchmarkPNGDecodePureGo is BenchmarkPNGDecode with --pure-go: inflated
+// by klauspost/compress.
+func BenchmarkPNGDecodePureGo(b *testing.B) { benchPNGDecodes(b, true) }
+
+func benchPNGDecodes(b *testing.B, pureGo bool) {
 	for _, model := range []string{"rgb", "rgba", "gray", "palette", "rgb16"} {
 		b.Run(model, func(b *testing.B) {
-			benchPNGDecode(b, [][]byte{pngPhoto(b, 1920, 1200, model)})
+			benchPNGDecode(b, [][]byte{pngPhoto(b, 1920, 1200, model)}, pureGo)
 		})
 	}
 	b.Run("mate", func(b *testing.B) {
@@ -72,11 +79,11 @@ func BenchmarkPNGDecode(b *testing.B) {
 			}
 			files = append(files, data)
 		}
-		benchPNGDecode(b, files)
+		benchPNGDecode(b, files, pureGo)
 	})
 }
 
-func benchPNGDecode(b *testing.B, files [][]byte) {
+func benchPNGDecode(b *testing.B, files [][]byte, pureGo bool) {
 	type item struct {
 		data []byte
 		src  source
@@ -98,7 +105,7 @@ func benchPNGDecode(b *testing.B, files [][]byte) {
 	cpu := processCPU()
 	for b.Loop() {
 		for _, it := range items {
-			if _, _, _, err := shrinkDecode(it.data, it.src, it.big, true, &Set{}); err != nil {
+			if _, _, _, err := shrinkDecode(it.data, it.src, it.big, pureGo, &Set{}); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -39,15 +39,22 @@ func pngZlibError(err error) error {
 
 // pngShrink decodes the non-interlaced PNG data box-reduced by fx×fy,
 // exactly as reduce(png.Decode(data), fx, fy) with fx or fy above 1, row
-// by row. An interlaced PNG gives errPNGInterlaced before any pixel is
-// decoded.
-func pngShrink(data []byte, fx, fy int) (*image.RGBA, error) {
+// by row, inflating in pure Go. An interlaced PNG gives errPNGInterlaced
+// before any pixel is decoded. With whole, rows are inflated by
+// libdeflate first where pngWhole allows it; the pixels are the same.
+func pngShrink(data []byte, fx, fy int, whole bool) (*image.RGBA, error) {
 	p, err := parsePNG(data)
 	if err != nil {
 		return nil, err
 	}
 	if len(p.idat) == 0 || p.idat[0] == nil {
 		return nil, pngFormatError("no IDAT chunk")
+	}
+	if whole && pngWhole(p.width, p.height, p.rowBytes()) {
+		if img, ok := pngShrinkWhole(p, fx, fy); ok {
+			return img, nil
+		}
+		// Damaged: the streaming decode below finds the fault and names it.
 	}
 	z, err := openZlib(p.idat)
 	if err != nil {

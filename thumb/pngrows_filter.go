@@ -10,9 +10,13 @@ func unfilter(ft byte, cur, prev []byte, bpp int) bool {
 	switch ft {
 	case 0:
 	case 1: // sub: plus the byte on the left
-		if bpp == 4 {
+		switch bpp {
+		case 3:
+			sub3(cur)
+			return true
+		case 4:
 			sub4(cur)
-			break
+			return true
 		}
 		for i := bpp; i < len(cur); i++ {
 			cur[i] += cur[i-bpp]
@@ -20,9 +24,13 @@ func unfilter(ft byte, cur, prev []byte, bpp int) bool {
 	case 2: // up: plus the byte above
 		up(cur, prev)
 	case 3: // average of left and above
-		if bpp == 4 {
+		switch bpp {
+		case 3:
+			avg3(cur, prev)
+			return true
+		case 4:
 			avg4(cur, prev)
-			break
+			return true
 		}
 		for i := range min(bpp, len(cur)) {
 			cur[i] += prev[i] / 2
@@ -125,18 +133,6 @@ func up(cur, prev []byte) {
 	}
 }
 
-// sub4 undoes the Sub filter on 4-byte pixels, a 4-byte word at a time,
-// bytewise as up adds.
-func sub4(cur []byte) {
-	const low7, top = 0x7f7f7f7f, 0x80808080
-	var left uint32
-	for i := 0; i+4 <= len(cur); i += 4 {
-		x := binary.LittleEndian.Uint32(cur[i:])
-		left = (x&low7 + left&low7) ^ (x^left)&top
-		binary.LittleEndian.PutUint32(cur[i:], left)
-	}
-}
-
 // avg4 undoes the Average filter on 4-byte pixels, the left pixel kept in
 // registers.
 func avg4(cur, prev []byte) {
@@ -148,5 +144,45 @@ func avg4(cur, prev []byte) {
 		a2 = uint(p[2] + uint8((a2+uint(q[2]))>>1))
 		a3 = uint(p[3] + uint8((a3+uint(q[3]))>>1))
 		p[0], p[1], p[2], p[3] = uint8(a0), uint8(a1), uint8(a2), uint8(a3)
+	}
+}
+
+// sub3 undoes the Sub filter on 3-byte pixels, the left pixel kept in
+// registers rather than read back from the row.
+func sub3(cur []byte) {
+	var a0, a1, a2 uint8
+	for i := 0; i+3 <= len(cur); i += 3 {
+		p := cur[i : i+3 : i+3]
+		a0 += p[0]
+		a1 += p[1]
+		a2 += p[2]
+		p[0], p[1], p[2] = a0, a1, a2
+	}
+}
+
+// avg3 undoes the Average filter on 3-byte pixels, the left pixel kept in
+// registers.
+func avg3(cur, prev []byte) {
+	var a0, a1, a2 uint
+	for i := 0; i+3 <= len(cur) && i+3 <= len(prev); i += 3 {
+		p, q := cur[i:i+3:i+3], prev[i:i+3:i+3]
+		a0 = uint(p[0] + uint8((a0+uint(q[0]))>>1))
+		a1 = uint(p[1] + uint8((a1+uint(q[1]))>>1))
+		a2 = uint(p[2] + uint8((a2+uint(q[2]))>>1))
+		p[0], p[1], p[2] = uint8(a0), uint8(a1), uint8(a2)
+	}
+}
+
+// sub4 undoes the Sub filter on 4-byte pixels, the left pixel kept in
+// registers (faster here than adding 4-byte words bytewise).
+func sub4(cur []byte) {
+	var a0, a1, a2, a3 uint8
+	for i := 0; i+4 <= len(cur); i += 4 {
+		p := cur[i : i+4 : i+4]
+		a0 += p[0]
+		a1 += p[1]
+		a2 += p[2]
+		a3 += p[3]
+		p[0], p[1], p[2], p[3] = a0, a1, a2, a3
 	}
 }

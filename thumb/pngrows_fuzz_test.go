@@ -6,13 +6,16 @@ import (
 	"image/png"
 	"os"
 	"testing"
+
+	"github.com/fanout-dev/fanout/internal/libdeflate"
 )
 
 // FuzzPNGShrink feeds damaged PNGs to the row decoder, seeded from the
 // PNGs of the test data and one file of every kind testPNG writes. It
 // must return an image or an error, never panic or hang; where image/png
 // decodes the data, the row decoder must give the same pixels as
-// image/png and reduce. Headers of more than a megapixel are skipped, so
+// image/png and reduce, and inflating with libdeflate must change
+// nothing, pixels or error. Headers of more than a megapixel are skipped, so
 // that one iteration stays fast.
 func FuzzPNGShrink(f *testing.F) {
 	for _, path := range testdataPNGs(f) {
@@ -32,9 +35,14 @@ func FuzzPNGShrink(f *testing.F) {
 		if fx == 1 && fy == 1 {
 			fy = 2 // reduce only copies at 1×1, and pngShrink is not used then
 		}
-		got, err := pngShrink(data, int(fx), int(fy))
+		got, err := pngShrink(data, int(fx), int(fy), false)
 		if errors.Is(err, errPNGInterlaced) {
 			return
+		}
+		if ok, _ := libdeflate.Available(); ok {
+			if err := sameShrink(data, int(fx), int(fy)); err != nil {
+				t.Fatalf("libdeflate: %v", err)
+			}
 		}
 		want, werr := wantShrunk(t, data, int(fx), int(fy))
 		switch {

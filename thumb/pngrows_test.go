@@ -67,7 +67,7 @@ func TestPNGShrinkEveryKind(t *testing.T) {
 				if err != nil {
 					t.Fatalf("%s: image/png: %v", name, err)
 				}
-				got, err := pngShrink(data, f[0], f[1])
+				got, err := pngShrink(data, f[0], f[1], false)
 				if k.interlaced {
 					if !errors.Is(err, errPNGInterlaced) {
 						t.Errorf("%s: error %v, want errPNGInterlaced", name, err)
@@ -118,7 +118,7 @@ func TestPNGShrinkTestdata(t *testing.T) {
 		}
 		for _, f := range shrinkFactors[:4] {
 			want, werr := wantShrunk(t, data, f[0], f[1])
-			got, err := pngShrink(data, f[0], f[1])
+			got, err := pngShrink(data, f[0], f[1], false)
 			switch {
 			case errors.Is(err, errPNGInterlaced):
 			case werr != nil && err == nil:
@@ -139,14 +139,14 @@ func TestPNGShrinkTestdata(t *testing.T) {
 func TestPNGShrinkDamaged(t *testing.T) {
 	data := testPNG(pngKind{ctype: 6, depth: 8}, 40, 30, 1)
 	for n := range len(data) - 1 {
-		if _, err := pngShrink(data[:n], 2, 2); err == nil {
+		if _, err := pngShrink(data[:n], 2, 2, false); err == nil {
 			t.Fatalf("cut at %d of %d: no error", n, len(data))
 		}
 	}
 	for i := len(pngSig); i < len(data); i += 7 {
 		bad := bytes.Clone(data)
 		bad[i] ^= 0x5a
-		_, err := pngShrink(bad, 2, 2)
+		_, err := pngShrink(bad, 2, 2, false)
 		if _, werr := png.Decode(bytes.NewReader(bad)); werr != nil && err == nil {
 			t.Errorf("byte %d changed: image/png fails (%v), pngShrink does not", i, werr)
 		}
@@ -157,9 +157,14 @@ func TestPNGShrinkDamaged(t *testing.T) {
 // longer grows with its pixels, and that an interlaced one's still does.
 func TestPNGDecodeBytes(t *testing.T) {
 	big := testPNG(pngKind{ctype: 2, depth: 8}, 1200, 1000, 1)
-	got := decodeBytes(big, Options{})
+	got := decodeBytes(big, Options{PureGo: true})
 	if got <= 0 || got > 2<<20 {
 		t.Errorf("1200×1000 PNG: estimate %d bytes, want at most 2 MiB", got)
+	}
+	if libdeflateAvailable() { // and its rows, inflated whole
+		if got := decodeBytes(big, Options{}); got <= 0 || got > 2<<20+1000*3601 {
+			t.Errorf("1200×1000 PNG with libdeflate: estimate %d bytes, want at most 2 MiB and its rows", got)
+		}
 	}
 	il := testPNG(pngKind{ctype: 2, depth: 8, interlaced: true}, 1200, 1000, 1)
 	if got := decodeBytes(il, Options{}); got != 1200*1000*5 {
@@ -202,7 +207,7 @@ func TestPNGShrinkWideBlock(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := pngShrink(data, 70000, 2)
+	got, err := pngShrink(data, 70000, 2, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -248,7 +253,7 @@ func TestPNGShrinkDamagedIDAT(t *testing.T) {
 				bad := bytes.Clone(data)
 				bad[i+8+k] ^= 0x24
 				binary.BigEndian.PutUint32(bad[i+8+n:], crc32.ChecksumIEEE(bad[i+4:i+8+n]))
-				_, err := pngShrink(bad, 2, 2)
+				_, err := pngShrink(bad, 2, 2, false)
 				if _, werr := png.Decode(bytes.NewReader(bad)); werr != nil && err == nil {
 					t.Errorf("IDAT byte %d changed: image/png fails (%v), pngShrink does not", k, werr)
 				}

@@ -21,9 +21,9 @@ import (
 // CPU time of inflating them all on this loaded 2-core machine:
 // compress/zlib 280 ms, klauspost/compress/zlib 228 ms, libdeflate 1.14
 // loaded through purego 146 ms. libdeflate inflates only whole buffers:
-// it would need the image's every row in memory at once, which this
-// decoder exists to avoid, for about a tenth of the decode's time; it is
-// not used.
+// where it is loaded, pngShrinkWhole uses it, memory for speed
+// (pngrows_whole.go); this streaming path is the pure-Go one, and the
+// one that judges damaged files.
 
 // Errors of a damaged zlib stream, as compress/zlib names them.
 var (

@@ -1,0 +1,5 @@
+//go:build unix && !linux
+
+package thumb
+
+func adviseHuge([]byte) {}
